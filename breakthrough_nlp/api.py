@@ -1,0 +1,258 @@
+"""The public entry points: ``load``, ``annotate`` and ``annotate_frame``."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import spacy
+from spacy.language import Language
+
+from .labels import LABELS, SPANS_KEY
+
+DEFAULT_MODEL = "journal_breakthroughs"
+"""Name of the pipeline shipped in ``models/`` (installed as ``breakthrough_nlp.models``)."""
+
+TRUSTABLE = ("breakthrough_realizations", "breakthrough_categorizer")
+
+# Characters that change tokenization but carry no meaning. Each is replaced by a
+# space of the same length before tokenizing, so offsets still index the original.
+_INVISIBLE = {ord(c): " " for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad\r"}
+
+RESULT_COLUMNS = [
+    "entry_index", "id", "date", "author", "word_count",
+    *(f"p_{label}" for label in LABELS),
+    "labels", "realizations", "n_realizations", "status",
+]
+
+
+def default_model_path() -> Path:
+    """Where the shipped model lives once the package is installed."""
+    resource = files("breakthrough_nlp.models").joinpath(DEFAULT_MODEL)
+    with as_file(resource) as path:
+        if not (Path(path) / "config.cfg").exists():
+            raise OSError(
+                f"The shipped model '{DEFAULT_MODEL}' is missing from the installation ({path}). "
+                "Reinstall breakthrough-nlp, or train one with `breakthrough-nlp train` and pass its path to load()."
+            )
+        return Path(path)
+
+
+def load(path: str | os.PathLike | None = None, *, trusted: bool = False, **kwargs: Any) -> Language:
+    """Load a breakthrough pipeline: the shipped model, or the one at ``path``.
+
+    ``trusted=True`` allows model files that were changed after saving or that
+    need types outside the package's allow-list; only use it for files whose
+    author you trust. Other keyword arguments go to ``spacy.load``.
+    """
+    target = Path(path) if path is not None else default_model_path()
+    if not (target / "config.cfg").exists():
+        raise OSError(f"No spaCy pipeline at {target} (config.cfg not found).")
+    overrides = dict(kwargs.pop("config", {}) or {})
+    if trusted:
+        for name in TRUSTABLE:
+            overrides[f"components.{name}.trusted"] = True
+    return spacy.load(target, config=overrides, **kwargs)
+
+
+_DEFAULT_NLP: Language | None = None
+
+
+def _default_nlp() -> Language:
+    global _DEFAULT_NLP
+    if _DEFAULT_NLP is None:
+        _DEFAULT_NLP = load()
+    return _DEFAULT_NLP
+
+
+def prepare_text(text: str) -> str:
+    """Same-length copy of ``text`` with invisible characters turned into spaces."""
+    return text.translate(_INVISIBLE)
+
+
+def _pieces(text: str, max_length: int) -> list[tuple[int, str]]:
+    """Split an over-long text at paragraph, line or word breaks into pieces < max_length."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    n = len(text)
+    while n - start > max_length:
+        window = text[start:start + max_length]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(". "), window.rfind(" "))
+        cut = cut + 1 if cut > max_length // 2 else max_length
+        out.append((start, text[start:start + cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
+
+
+def _normalize_entry(item: Any, index: int) -> dict[str, Any]:
+    if isinstance(item, str):
+        return {"text": item}
+    if isinstance(item, Mapping):
+        return dict(item)
+    raise TypeError(
+        f"entry {index}: expected a string or a mapping with a 'text' key, got {type(item).__name__}"
+    )
+
+
+def _entries_from(entries: Any) -> Iterable[Any]:
+    if isinstance(entries, pd.DataFrame):
+        return (row for row in entries.to_dict(orient="records"))
+    if isinstance(entries, (str, bytes)):
+        raise TypeError("annotate() takes a collection of entries; wrap a single text in a list")
+    return entries
+
+
+def _result_row(entry: Mapping[str, Any], index: int, cats: dict[str, float], labels: tuple[str, ...],
+                spans: list[dict[str, Any]], status: str, text: str | None,
+                keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    row = {key: entry.get(key) for key in keep}
+    row.update({
+        "entry_index": index,
+        "id": entry.get("id"),
+        "date": entry.get("date"),
+        "author": entry.get("author"),
+        "word_count": len(text.split()) if isinstance(text, str) else 0,
+    })
+    for label in LABELS:
+        row[f"p_{label}"] = cats.get(label) if status == "ok" else None
+    row["labels"] = list(labels)
+    row["realizations"] = spans
+    row["n_realizations"] = len(spans)
+    row["status"] = status
+    return row
+
+
+def iter_annotations(
+    entries: Any,
+    nlp: Language | None = None,
+    *,
+    text_key: str = "text",
+    batch_size: int = 64,
+    n_process: int = 1,
+    keep: tuple[str, ...] = (),
+) -> Iterator[dict[str, Any]]:
+    """Annotate entries lazily, one result dict per entry, in input order.
+
+    Never drops an entry: one that cannot be annotated (missing or non-string
+    text, empty text) yields a row whose ``status`` says why.
+    """
+    nlp = nlp or _default_nlp()
+    max_len = nlp.max_length
+
+    def jobs() -> Iterator[tuple[str, tuple[int, int, int]]]:
+        for index, item in enumerate(_entries_from(entries)):
+            pending.append(item)
+            text = item.get(text_key) if isinstance(item, Mapping) else item
+            if not isinstance(text, str) or not text.strip() or (isinstance(item, Mapping) and item.get("_error")):
+                continue
+            pieces = _pieces(text, max_len) if len(text) >= max_len else [(0, text)]
+            for k, (offset, piece) in enumerate(pieces):
+                yield prepare_text(piece), (index, offset, len(pieces) - 1 - k)
+
+    pending: deque[Any] = deque()
+    next_index = 0
+    acc: dict[str, Any] = {}
+
+    def flush_until(limit: int) -> Iterator[dict[str, Any]]:
+        nonlocal next_index
+        while next_index < limit:
+            item = pending.popleft()
+            yield _row_for_invalid(item, next_index, text_key, keep)
+            next_index += 1
+
+    for doc, (index, offset, remaining) in nlp.pipe(jobs(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield from flush_until(index)
+        if not acc:
+            acc = {"cats": {label: 0.0 for label in LABELS}, "labels": set(), "spans": []}
+        for label in LABELS:
+            acc["cats"][label] = max(acc["cats"][label], doc.cats.get(label, 0.0))
+        acc["labels"].update(doc._.breakthroughs)
+        group = doc.spans.get(SPANS_KEY, [])
+        scores = group.attrs.get("scores", []) if len(group) else []
+        item = pending[0]
+        original = item.get(text_key) if isinstance(item, Mapping) else item
+        for span, score in zip(group, scores):
+            start, end = span.start_char + offset, span.end_char + offset
+            acc["spans"].append({"start": start, "end": end, "label": span.label_, "score": round(float(score), 4),
+                                 "text": original[start:end]})
+        if remaining == 0:
+            pending.popleft()
+            entry = _normalize_entry(item, index)
+            labels = tuple(label for label in LABELS if label in acc["labels"])
+            yield _result_row(entry, index, acc["cats"], labels, acc["spans"], "ok", original, keep)
+            next_index = index + 1
+            acc = {}
+    # Drain any invalid entries after the last valid one.
+    while pending:
+        yield _row_for_invalid(pending.popleft(), next_index, text_key, keep)
+        next_index += 1
+
+
+def _row_for_invalid(item: Any, index: int, text_key: str, keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    try:
+        entry = _normalize_entry(item, index)
+    except TypeError as e:
+        return _result_row({}, index, {}, (), [], f"error: {e}", None)
+    text = entry.get(text_key)
+    if entry.get("_error"):
+        status = f"error: {entry['_error']}"
+    elif text is None:
+        status = f"error: entry {index} has no '{text_key}' field"
+    elif not isinstance(text, str):
+        status = f"error: entry {index}: '{text_key}' is {type(text).__name__}, not a string"
+    else:
+        status = f"error: entry {index}: empty text"
+    return _result_row(entry, index, {}, (), [], status, text if isinstance(text, str) else None, keep)
+
+
+def annotate(
+    entries: Any,
+    nlp: Language | None = None,
+    *,
+    text_key: str = "text",
+    batch_size: int = 64,
+    n_process: int = 1,
+) -> pd.DataFrame:
+    """Annotate entries into a DataFrame with one row per entry, in input order.
+
+    ``entries`` may be strings, mappings with ``text`` (and optionally ``id``,
+    ``date``, ``author``), or a DataFrame with those columns. Columns: the
+    entry's position, id, date, author, word count, ``p_feelings``,
+    ``p_patterns``, ``p_values``, the predicted ``labels``, the
+    ``realizations`` (dicts with start, end, label, score, text; offsets index
+    the original text) and a ``status`` (``ok`` or the error).
+    """
+    rows = list(iter_annotations(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process))
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def annotate_frame(df: pd.DataFrame, *, text_column: str = "text", model: str | None = None) -> pd.DataFrame:
+    """pandas in, pandas out: ``df`` with the annotation columns appended.
+
+    Made to run unchanged as a partition function, e.g. Dask's
+    ``ddf.map_partitions(annotate_frame)`` or Spark's ``mapInPandas``; each
+    worker process loads the model once (``model`` is a path, default the
+    shipped one). The index of ``df`` is kept.
+    """
+    if text_column not in df.columns:
+        raise KeyError(f"annotate_frame: no column {text_column!r} in the frame (columns: {list(df.columns)})")
+    nlp = _default_nlp() if model is None else _cached_load(model)
+    records = [{"text": t} for t in df[text_column].tolist()]
+    result = pd.DataFrame(list(iter_annotations(records, nlp)), columns=RESULT_COLUMNS, index=df.index)
+    result = result.drop(columns=["entry_index", "id", "date", "author"])
+    return pd.concat([df, result], axis=1)
+
+
+_LOADED: dict[str, Language] = {}
+
+
+def _cached_load(path: str) -> Language:
+    if path not in _LOADED:
+        _LOADED[path] = load(path)
+    return _LOADED[path]

@@ -1,0 +1,252 @@
+"""Batch annotation of whole journals: every entry accounted for, resumable.
+
+Entries stream from the readers through one ``nlp.pipe`` call (so
+``--n-process`` workers start once) and the results are written in chunks to a
+``<output>.partial/`` folder, each chunk atomically (write a temporary file, then
+rename). Only when every entry is done is the final CSV/Parquet/JSONL assembled,
+again under a temporary name and renamed into place, so the output is never
+half-written. ``--resume`` counts the rows already in the chunks, checks that
+the inputs still start with the same entries, and carries on after them.
+Memory stays flat: nothing holds more than one chunk of results.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .api import RESULT_COLUMNS, iter_annotations, load
+from .labels import LABELS
+from .readers import Entry, ReadOptions, read_entries
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_KINDS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+BATCH_COLUMNS = ["source", "locator", *RESULT_COLUMNS]
+CHUNK_SIZE = 256
+
+
+def output_kind(path: Path) -> str:
+    try:
+        return OUTPUT_KINDS[path.suffix.lower()]
+    except KeyError:
+        raise ValueError(f"output {path}: use a .csv, .parquet or .jsonl file name") from None
+
+
+def iter_inputs(inputs: Iterable[str | Path], fmt: str, opts: ReadOptions) -> Iterator[Entry]:
+    for inp in inputs:
+        yield from read_entries(inp, fmt, opts)
+
+
+def _as_record(entry: Entry) -> dict[str, Any]:
+    rec: dict[str, Any] = {"text": entry.text, "id": entry.id, "date": entry.date, "author": entry.author,
+                           "source": entry.source, "locator": entry.locator}
+    if entry.error:
+        rec["_error"] = entry.error
+    return rec
+
+
+class _ChunkStore:
+    """Numbered JSONL chunk files in ``<output>.partial/``, each written atomically."""
+
+    def __init__(self, out: Path) -> None:
+        self.dir = out.with_name(out.name + ".partial")
+
+    def exists(self) -> bool:
+        return self.dir.exists()
+
+    def chunks(self) -> list[Path]:
+        return sorted(self.dir.glob("chunk-*.jsonl"))
+
+    def done_rows(self) -> list[tuple[str, str]]:
+        keys = []
+        for chunk in self.chunks():
+            with chunk.open(encoding="utf-8") as fh:
+                for line in fh:
+                    row = json.loads(line)
+                    keys.append((row["source"], row["locator"]))
+        return keys
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        n = len(self.chunks())
+        final = self.dir / f"chunk-{n:07d}.jsonl"
+        tmp = self.dir / f".tmp-{n:07d}.jsonl"
+        with tmp.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+
+    def rows(self) -> Iterator[list[dict[str, Any]]]:
+        for chunk in self.chunks():
+            with chunk.open(encoding="utf-8") as fh:
+                yield [json.loads(line) for line in fh]
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _csv_cell(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["labels"] = ";".join(row["labels"])
+    out["realizations"] = json.dumps(row["realizations"], ensure_ascii=False)
+    return out
+
+
+def _assemble(store: _ChunkStore, out: Path, kind: str) -> None:
+    """Write the final output from the chunks under a temporary name, then rename it."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    if kind == "jsonl":
+        with tmp.open("w", encoding="utf-8") as fh:
+            for chunk in store.chunks():
+                with chunk.open(encoding="utf-8") as src:
+                    shutil.copyfileobj(src, fh)
+    elif kind == "csv":
+        import csv
+
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=BATCH_COLUMNS)
+            writer.writeheader()
+            for rows in store.rows():
+                writer.writerows(_csv_cell(r) for r in rows)
+    else:
+        _write_parquet(store, tmp)
+    os.replace(tmp, out)
+
+
+def _write_parquet(store: _ChunkStore, tmp: Path) -> None:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError(
+            "Parquet output needs pyarrow: pip install 'breakthrough-nlp[parquet]'"
+        ) from None
+    span_type = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
+                           ("score", pa.float64()), ("text", pa.string())])
+    schema = pa.schema(
+        [("source", pa.string()), ("locator", pa.string()), ("entry_index", pa.int64()), ("id", pa.string()),
+         ("date", pa.string()), ("author", pa.string()), ("word_count", pa.int64())]
+        + [(f"p_{label}", pa.float64()) for label in LABELS]
+        + [("labels", pa.list_(pa.string())), ("realizations", pa.list_(span_type)),
+           ("n_realizations", pa.int64()), ("status", pa.string())]
+    )
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for rows in store.rows():
+            cols = {name: [r.get(name) for r in rows] for name in schema.names}
+            for key in ("id", "date", "author"):
+                cols[key] = [None if v is None else str(v) for v in cols[key]]
+            writer.write_table(pa.table(cols, schema=schema))
+
+
+class _Progress:
+    """A progress bar on a terminal (entries/s and words/s); silent otherwise."""
+
+    def __init__(self, enabled: bool, initial: int) -> None:
+        self.bar = None
+        self.words = 0
+        self.t0 = time.perf_counter()
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" entries", initial=initial, file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, row: dict[str, Any]) -> None:
+        self.words += row.get("word_count") or 0
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.bar.n % 50 == 0:
+                elapsed = max(time.perf_counter() - self.t0, 1e-9)
+                self.bar.set_postfix_str(f"{self.words / elapsed:,.0f} words/s", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_annotate(
+    inputs: list[str],
+    output: str,
+    *,
+    fmt: str = "auto",
+    model: str | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
+    quiet: bool = False,
+    resume: bool = False,
+    text_column: str = "text",
+    id_column: str = "id",
+    date_column: str = "date",
+    author_column: str = "author",
+    dayfirst: bool = False,
+    encoding_errors: str = "strict",
+    trusted: bool = False,
+) -> int:
+    """Annotate ``inputs`` into ``output``; return 0 when every entry is ok, 1 otherwise."""
+    out = Path(output)
+    kind = output_kind(out)
+    if not out.parent.exists():
+        raise FileNotFoundError(f"output folder {out.parent} does not exist")
+    store = _ChunkStore(out)
+    if store.exists() and not resume:
+        raise ValueError(
+            f"{store.dir} holds an interrupted run; continue it with --resume, or delete it to start over"
+        )
+    if n_process < 1:
+        raise ValueError("--n-process must be at least 1")
+    opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors)
+    nlp = load(model, trusted=trusted)
+    done = store.done_rows() if resume and store.exists() else []
+    prior = [r["status"] == "ok" for rows in store.rows() for r in rows] if done else []
+    entries = iter_inputs(inputs, fmt, opts)
+    for i, key in enumerate(done):
+        entry = next(entries, None)
+        if entry is None or (entry.source, entry.locator) != key:
+            raise ValueError(
+                f"--resume: the inputs changed since the interrupted run (entry {i} was {key}); "
+                f"delete {store.dir} to start over"
+            )
+    t0 = time.perf_counter()
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty(), initial=len(done))
+    records = (_as_record(e) for e in entries)
+    ok = failed = 0
+    buffer: list[dict[str, Any]] = []
+    try:
+        for offset, row in enumerate(iter_annotations(records, nlp, batch_size=batch_size, n_process=n_process,
+                                                      keep=("source", "locator"))):
+            row["entry_index"] = len(done) + offset
+            buffer.append({k: row.get(k) for k in BATCH_COLUMNS})
+            ok += row["status"] == "ok"
+            failed += row["status"] != "ok"
+            progress.update(row)
+            if len(buffer) >= CHUNK_SIZE:
+                store.write(buffer)
+                buffer = []
+        if buffer:
+            store.write(buffer)
+            buffer = []
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"interrupted: {len(done) + ok + failed - len(buffer)} entries saved in {store.dir}; "
+              "run the same command with --resume to continue", file=sys.stderr)
+        raise
+    progress.close()
+    if not store.exists():
+        store.dir.mkdir(parents=True)
+    ok += sum(prior)
+    failed += len(prior) - sum(prior)
+    _assemble(store, out, kind)
+    store.remove()
+    elapsed = time.perf_counter() - t0
+    total = ok + failed
+    print(f"{total} entries: {ok} ok, {failed} failed in {elapsed:.1f}s -> {out}", file=sys.stderr)
+    return 1 if failed else 0

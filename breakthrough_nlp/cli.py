@@ -1,0 +1,142 @@
+"""The ``breakthrough-nlp`` command: a thin layer over the library functions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
+    from .batch import run_annotate
+
+    return run_annotate(
+        inputs=args.inputs,
+        output=args.output,
+        fmt=args.format,
+        model=args.model,
+        n_process=args.n_process,
+        batch_size=args.batch_size,
+        quiet=args.quiet,
+        resume=args.resume,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        date_column=args.date_column,
+        author_column=args.author_column,
+        dayfirst=args.dayfirst,
+        encoding_errors=args.encoding_errors,
+        trusted=args.trusted,
+    )
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .training import TrainConfig, train
+
+    t0 = time.perf_counter()
+    nlp = train(args.corpus_dir, TrainConfig(seed=args.seed))
+    out = Path(args.output)
+    nlp.to_disk(out)
+    info = nlp.meta.get("training", {})
+    print(f"trained on {info.get('train_entries')} entries in {time.perf_counter() - t0:.1f}s; saved to {out}")
+    print(f"dev: span overlap-F1 {info.get('dev_span_overlap_f1_at_threshold')}, "
+          f"label F1 {info.get('dev_label_f1_at_threshold')}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .api import load
+    from .corpus import read_jsonl
+    from .evaluation import evaluate, format_table
+
+    nlp = load(args.model, trusted=args.trusted)
+    records = read_jsonl(args.corpus)
+    result = evaluate(nlp, records)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(format_table(result))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .corpus import validate
+
+    problems = validate(args.paths)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("corpus is valid")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="breakthrough-nlp",
+        description="Find breakthrough moments (feelings, patterns, values) in journal text.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details (never journal text)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("annotate", help="annotate journals into a CSV, Parquet or JSONL table")
+    p.add_argument("inputs", nargs="+", help="journal files or folders")
+    p.add_argument("-o", "--output", required=True, help="output file; .csv, .parquet or .jsonl")
+    p.add_argument("--format", default="auto",
+                   help="input format: auto, jsonl, csv, tsv, text, folder, jrnl, dayone (default: auto)")
+    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--n-process", type=int, default=1, help="worker processes (default: 1)")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run into the same output")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--id-column", default="id")
+    p.add_argument("--date-column", default="date")
+    p.add_argument("--author-column", default="author")
+    p.add_argument("--dayfirst", action="store_true", help="read 3/4/24 as 3 April (default: 4 March)")
+    p.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict",
+                   help="invalid UTF-8: report the file as failed (strict) or decode with U+FFFD (replace)")
+    p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
+    p.set_defaults(func=_cmd_annotate)
+
+    p = sub.add_parser("train", help="train a pipeline from a corpus directory")
+    p.add_argument("corpus_dir", help="directory with train.jsonl and dev.jsonl")
+    p.add_argument("-o", "--output", required=True, help="where to save the trained pipeline")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a model on a labelled JSONL file")
+    p.add_argument("model", help="model directory")
+    p.add_argument("corpus", help="labelled JSONL file (the guide's format)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--trusted", action="store_true")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("validate", help="check a corpus against the annotation guide's format")
+    p.add_argument("paths", nargs="+", help="corpus files or directories")
+    p.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (OSError, ValueError) as e:
+        print(f"breakthrough-nlp {args.command}: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

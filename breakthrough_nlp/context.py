@@ -1,0 +1,151 @@
+"""A ConText-style layer: modifiers that take a would-be realization out of scope.
+
+As in medspaCy's ConText, each rule is data (``resources/context_rules.json``): a
+literal phrase or a spaCy ``Matcher`` pattern, a category such as ``NEGATED`` or
+``OTHER_EXPERIENCER``, and a direction. A modifier's scope runs from the match in
+its direction to the nearest terminator ("but", ";", a line break), the sentence
+edge or ``max_scope`` tokens, whichever comes first. The realization marker uses
+the modifiers two ways: as features for the learned scorer, and to reject a
+candidate whose cue falls inside a modifier's scope (with the reason kept).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .resources import load_resource
+
+CATEGORIES: tuple[str, ...] = tuple(load_resource("context_rules.json")["categories"])
+DIRECTIONS = ("forward", "backward", "bidirectional")
+DEFAULT_MAX_SCOPE = 20
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """One modifier rule. Give exactly one of ``literal`` or ``pattern``."""
+
+    category: str
+    direction: str
+    literal: str | None = None
+    pattern: list[dict[str, Any]] | None = field(default=None, hash=False, compare=False)
+    max_scope: int = DEFAULT_MAX_SCOPE
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"unknown context category {self.category!r}; expected one of {CATEGORIES}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"unknown direction {self.direction!r}; expected one of {DIRECTIONS}")
+        if (self.literal is None) == (self.pattern is None):
+            raise ValueError("a context rule needs exactly one of 'literal' or 'pattern'")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ContextRule":
+        known = {"literal", "pattern", "category", "direction", "max_scope"}
+        extra = set(data) - known
+        if extra:
+            raise ValueError(f"unknown keys in context rule {data!r}: {sorted(extra)}")
+        return cls(
+            category=data["category"],
+            direction=data["direction"],
+            literal=data.get("literal"),
+            pattern=data.get("pattern"),
+            max_scope=int(data.get("max_scope", DEFAULT_MAX_SCOPE)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"category": self.category, "direction": self.direction}
+        if self.literal is not None:
+            out["literal"] = self.literal
+        else:
+            out["pattern"] = self.pattern
+        if self.max_scope != DEFAULT_MAX_SCOPE:
+            out["max_scope"] = self.max_scope
+        return out
+
+
+@dataclass(frozen=True)
+class Modifier:
+    """A matched modifier: its category, token span, scope and the rule's text."""
+
+    category: str
+    start: int
+    end: int
+    scope_start: int
+    scope_end: int
+    rule: str
+
+
+class ContextMatcher:
+    """Find modifiers and their scopes in a ``Doc``."""
+
+    def __init__(self, vocab: Vocab, rules: Iterable[ContextRule], terminators: Iterable[str]) -> None:
+        self.vocab = vocab
+        self.rules = list(rules)
+        self.terminators = frozenset(t.lower() for t in terminators)
+        self._phrase = PhraseMatcher(vocab, attr="LOWER")
+        self._matcher = Matcher(vocab)
+        tokenizer_nlp = None
+        for i, rule in enumerate(self.rules):
+            key = f"ctx{i}"
+            if rule.literal is not None:
+                if tokenizer_nlp is None:
+                    import spacy
+
+                    tokenizer_nlp = spacy.blank("en", vocab=vocab)
+                self._phrase.add(key, [tokenizer_nlp.make_doc(rule.literal)])
+            else:
+                self._matcher.add(key, [rule.pattern])
+
+    @classmethod
+    def from_data(cls, vocab: Vocab, data: dict[str, Any]) -> "ContextMatcher":
+        rules = [ContextRule.from_dict(r) for r in data.get("rules", [])]
+        return cls(vocab, rules, data.get("terminators", []))
+
+    @classmethod
+    def default(cls, vocab: Vocab, extra_rules: Iterable[dict[str, Any]] = ()) -> "ContextMatcher":
+        """The shipped rules, plus ``extra_rules`` (dicts in the resource file's format)."""
+        data = dict(load_resource("context_rules.json"))
+        data["rules"] = list(data["rules"]) + list(extra_rules)
+        return cls.from_data(vocab, data)
+
+    @classmethod
+    def from_file(cls, vocab: Vocab, path: str | Path) -> "ContextMatcher":
+        return cls.from_data(vocab, json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def to_data(self) -> dict[str, Any]:
+        return {"terminators": sorted(self.terminators), "rules": [r.to_dict() for r in self.rules]}
+
+    def __call__(self, doc: Doc) -> list[Modifier]:
+        matches = list(self._phrase(doc)) + list(self._matcher(doc))
+        out: list[Modifier] = []
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
+            rule = self.rules[int(self.vocab.strings[match_id][3:])]
+            s_start, s_end = self._scope(doc, rule, start, end)
+            out.append(Modifier(rule.category, start, end, s_start, s_end, rule.literal or "<pattern>"))
+        return out
+
+    def _is_terminator(self, doc: Doc, i: int) -> bool:
+        tok = doc[i]
+        return tok.lower_ in self.terminators or (tok.is_space and "\n" in tok.text)
+
+    def _scope(self, doc: Doc, rule: ContextRule, start: int, end: int) -> tuple[int, int]:
+        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        s_start, s_end = start, end
+        if rule.direction in ("forward", "bidirectional"):
+            limit = min(sent.end, end + rule.max_scope)
+            s_end = end
+            while s_end < limit and not self._is_terminator(doc, s_end):
+                s_end += 1
+        if rule.direction in ("backward", "bidirectional"):
+            limit = max(sent.start, start - rule.max_scope)
+            s_start = start
+            while s_start > limit and not self._is_terminator(doc, s_start - 1):
+                s_start -= 1
+        return s_start, s_end

@@ -1,0 +1,223 @@
+"""Read and validate corpora in the guide's JSON Lines format.
+
+The validator reports every problem with its file and line, not only the first,
+so a lab fixing its own labels sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .labels import LABELS, SPAN_LABELS
+
+SPLITS = ("train", "dev", "test")
+CLOSING_PUNCT = ".,;:!?…"
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Record:
+    """One corpus entry: the guide's fields plus where it came from."""
+
+    id: str
+    text: str
+    labels: list[str]
+    spans: list[dict[str, Any]]
+    date: str | None = None
+    author: str | None = None
+    decoys: list[dict[str, Any]] = field(default_factory=list)
+    file: str = ""
+    line: int = 0
+
+
+class CorpusError(ValueError):
+    """A corpus failed validation; ``.problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:50])
+        more = f"\n… and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the corpus:\n{shown}{more}")
+
+
+def _check_entry(obj: Any, file: str, line: int, seen_ids: dict[str, str]) -> list[Problem]:
+    p: list[Problem] = []
+
+    def bad(msg: str) -> None:
+        p.append(Problem(file, line, msg))
+
+    if not isinstance(obj, dict):
+        bad(f"expected a JSON object, got {type(obj).__name__}")
+        return p
+    eid = obj.get("id")
+    if not isinstance(eid, str) or not eid:
+        bad("missing or empty 'id'")
+    elif eid in seen_ids:
+        bad(f"duplicate id {eid!r} (first seen at {seen_ids[eid]})")
+    else:
+        seen_ids[eid] = f"{file}:{line}"
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        bad("missing or empty 'text'")
+        text = ""
+    date = obj.get("date")
+    if date is not None:
+        try:
+            dt.date.fromisoformat(str(date))
+        except ValueError:
+            bad(f"date {date!r} is not an ISO date (YYYY-MM-DD)")
+    author = obj.get("author")
+    if author is not None and not isinstance(author, str):
+        bad(f"'author' must be a string or null, got {type(author).__name__}")
+    labels = obj.get("labels", [])
+    if not isinstance(labels, list):
+        bad("'labels' must be a list")
+        labels = []
+    for lab in labels:
+        if lab not in LABELS:
+            bad(f"unknown label {lab!r} (known: {', '.join(LABELS)})")
+    if len(set(labels)) != len(labels):
+        bad("'labels' repeats a label")
+    spans = obj.get("spans", [])
+    if not isinstance(spans, list):
+        bad("'spans' must be a list")
+        spans = []
+    for k, s in enumerate(spans):
+        where = f"span {k}"
+        if not isinstance(s, dict):
+            bad(f"{where}: expected an object")
+            continue
+        start, end, lab = s.get("start"), s.get("end"), s.get("label")
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+            bad(f"{where}: start/end must be integers")
+            continue
+        if not 0 <= start < end <= len(text):
+            bad(f"{where}: offsets {start}-{end} outside the text (length {len(text)})")
+            continue
+        frag = text[start:end]
+        if frag != frag.strip():
+            bad(f"{where}: span has leading or trailing whitespace")
+        if lab not in SPAN_LABELS:
+            bad(f"{where}: unknown span label {lab!r} (known: {', '.join(SPAN_LABELS)})")
+        elif lab != "other" and lab not in labels:
+            bad(f"{where}: span label {lab!r} is not in the entry's labels {labels}")
+    ordered = sorted(
+        (s for s in spans if isinstance(s, dict) and isinstance(s.get("start"), int) and isinstance(s.get("end"), int)),
+        key=lambda s: s["start"],
+    )
+    for a, b in zip(ordered, ordered[1:]):
+        if b["start"] < a["end"]:
+            bad(f"overlapping spans {a['start']}-{a['end']} and {b['start']}-{b['end']}")
+    return p
+
+
+def read_jsonl(path: str | Path, *, validate: bool = True) -> list[Record]:
+    """Read one corpus file. With ``validate``, raise :class:`CorpusError` listing every problem."""
+    records, problems = _read(Path(path), {})
+    if validate and problems:
+        raise CorpusError(problems)
+    return records
+
+
+def _read(path: Path, seen_ids: dict[str, str]) -> tuple[list[Record], list[Problem]]:
+    records: list[Record] = []
+    problems: list[Problem] = []
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return [], [Problem(name, 0, f"cannot read file: {e.strerror}")]
+    for lineno, bline in enumerate(raw.split(b"\n"), 1):
+        if not bline.strip():
+            continue
+        try:
+            line = bline.decode("utf-8")
+        except UnicodeDecodeError as e:
+            problems.append(Problem(name, lineno, f"invalid UTF-8 at byte {e.start} of the line"))
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            problems.append(Problem(name, lineno, f"malformed JSON: {e.msg} (column {e.colno})"))
+            continue
+        entry_problems = _check_entry(obj, name, lineno, seen_ids)
+        problems += entry_problems
+        if entry_problems:
+            continue
+        records.append(
+            Record(
+                id=obj["id"],
+                text=obj["text"],
+                labels=[lab for lab in LABELS if lab in obj.get("labels", [])],
+                spans=sorted(obj.get("spans", []), key=lambda s: s["start"]),
+                date=obj.get("date"),
+                author=obj.get("author"),
+                decoys=obj.get("decoys", []) or [],
+                file=name,
+                line=lineno,
+            )
+        )
+    return records, problems
+
+
+def validate(paths: str | Path | Iterable[str | Path]) -> list[Problem]:
+    """Every problem in a corpus (a file, a directory of split files, or several files)."""
+    files = _corpus_files(paths)
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    authors: dict[str, str] = {}
+    for f in files:
+        records, probs = _read(f, seen)
+        problems += probs
+        split = f.stem
+        for r in records:
+            if r.author is None or split not in SPLITS:
+                continue
+            first = authors.setdefault(r.author, split)
+            if first != split:
+                problems.append(Problem(str(f), r.line, f"author {r.author!r} also appears in the {first} split"))
+    return problems
+
+
+def _corpus_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(p.glob("*.jsonl"))
+            if not found:
+                raise FileNotFoundError(f"no .jsonl files in {p}")
+            files += found
+        elif p.exists():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"no such corpus file or directory: {p}")
+    return files
+
+
+def load_splits(corpus_dir: str | Path) -> dict[str, list[Record]]:
+    """Read ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl`` from a corpus directory."""
+    corpus_dir = Path(corpus_dir)
+    missing = [s for s in ("train", "dev") if not (corpus_dir / f"{s}.jsonl").exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"{corpus_dir} needs {', '.join(s + '.jsonl' for s in missing)} (and optionally test.jsonl)"
+        )
+    problems = validate([corpus_dir / f"{s}.jsonl" for s in SPLITS if (corpus_dir / f"{s}.jsonl").exists()])
+    if problems:
+        raise CorpusError(problems)
+    return {s: read_jsonl(corpus_dir / f"{s}.jsonl") for s in SPLITS if (corpus_dir / f"{s}.jsonl").exists()}

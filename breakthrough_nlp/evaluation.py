@@ -1,0 +1,190 @@
+"""Evaluation by the guide: entry labels, realization spans, hard negatives.
+
+Span matching follows the guide and the issue tracker's definition:
+
+* **exact**: same start and end after trailing closing punctuation is removed
+  from both;
+* **overlap**: the two spans share tokens amounting to at least half of the
+  longer one (one-to-one, greedy by overlap).
+
+Label accuracy is measured on overlap-matched pairs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .corpus import Record
+from .labels import LABELS, SPANS_KEY
+
+CLOSING = ".,;:!?…"
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and (text[end - 1] in CLOSING or text[end - 1].isspace()):
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+
+
+def _token_ids(starts: np.ndarray, ends: np.ndarray, span: tuple[int, int]) -> set[int]:
+    """Indices of tokens (char ranges starts/ends) that intersect ``span``."""
+    s, e = span
+    return set(np.nonzero((starts < e) & (ends > s))[0].tolist())
+
+
+def match_spans(
+    doc: Doc, gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
+    """Overlap matches (gold index, pred index) and the set of exact matches."""
+    text = doc.text
+    g = [_strip(text, *x) for x in gold]
+    p = [_strip(text, *x) for x in pred]
+    exact = {(i, j) for i, a in enumerate(g) for j, b in enumerate(p) if a == b}
+    words = [t for t in doc if not t.is_space]
+    starts = np.asarray([t.idx for t in words])
+    ends = np.asarray([t.idx + len(t) for t in words])
+    gt = [_token_ids(starts, ends, x) for x in g]
+    pt = [_token_ids(starts, ends, x) for x in p]
+    pairs = []
+    for i, a in enumerate(gt):
+        for j, b in enumerate(pt):
+            inter = len(a & b)
+            if inter and inter >= 0.5 * max(len(a), len(b)):
+                pairs.append((inter, i, j))
+    used_g, used_p, matched = set(), set(), []
+    for _inter, i, j in sorted(pairs, reverse=True):
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            matched.append((i, j))
+    return matched, exact
+
+
+def predicted_spans(doc: Doc, threshold: float | None = None) -> list[tuple[int, int, str, float]]:
+    group = doc.spans.get(SPANS_KEY, [])
+    scores = group.attrs.get("scores", [1.0] * len(group)) if len(group) else []
+    out = []
+    for span, score in zip(group, scores):
+        if threshold is None or score >= threshold:
+            out.append((span.start_char, span.end_char, span.label_, float(score)))
+    return out
+
+
+def span_prf(records: Sequence[Record], docs: Sequence[Doc], threshold: float | None = None) -> dict[str, Any]:
+    """Exact and overlap span P/R/F1, label accuracy on matches, decoy false positives."""
+    ex = [0, 0, 0]
+    ov = [0, 0, 0]
+    label_hits = label_total = 0
+    decoy_total: Counter[str] = Counter()
+    decoy_hit: Counter[str] = Counter()
+    for rec, doc in zip(records, docs):
+        pred = predicted_spans(doc, threshold)
+        gold = [(s["start"], s["end"]) for s in rec.spans]
+        matched, exact = match_spans(doc, gold, [(s, e) for s, e, _, _ in pred])
+        exact_g = {i for i, _ in exact}
+        exact_p = {j for _, j in exact}
+        ex[0] += len(exact_g)
+        ex[1] += len(pred) - len(exact_p)
+        ex[2] += len(gold) - len(exact_g)
+        ov[0] += len(matched)
+        ov[1] += len(pred) - len(matched)
+        ov[2] += len(gold) - len(matched)
+        for i, j in matched:
+            label_total += 1
+            label_hits += int(rec.spans[i]["label"] == pred[j][2])
+        for d in rec.decoys:
+            decoy_total[d["type"]] += 1
+            if any(min(d["end"], e) > max(d["start"], s) for s, e, _, _ in pred):
+                decoy_hit[d["type"]] += 1
+    return {
+        "exact": _prf(*ex),
+        "overlap": _prf(*ov),
+        "label_accuracy": round(label_hits / label_total, 4) if label_total else 0.0,
+        "matched": label_total,
+        "hard_negative_fp_rate": {
+            t: {"rate": round(decoy_hit[t] / n, 4), "marked": decoy_hit[t], "total": n}
+            for t, n in sorted(decoy_total.items())
+        },
+    }
+
+
+def label_prf(records: Sequence[Record], docs: Sequence[Doc]) -> dict[str, Any]:
+    """Per-label P/R/F1 of ``doc._.breakthroughs``, macro-F1, and Brier score of ``doc.cats``."""
+    out: dict[str, Any] = {}
+    for label in LABELS:
+        tp = fp = fn = 0
+        brier = []
+        for rec, doc in zip(records, docs):
+            g = label in rec.labels
+            p = label in doc._.breakthroughs
+            tp += g and p
+            fp += p and not g
+            fn += g and not p
+            brier.append((doc.cats.get(label, 0.0) - g) ** 2)
+        out[label] = dict(_prf(tp, fp, fn), brier=round(float(np.mean(brier)) if brier else 0.0, 4))
+    out["macro_f1"] = round(float(np.mean([out[lab]["f1"] for lab in LABELS])), 4)
+    return out
+
+
+def reliability_table(records: Sequence[Record], docs: Sequence[Doc], bins: int = 5) -> dict[str, list[dict]]:
+    """Per label: mean predicted probability vs observed frequency in equal-width bins."""
+    table: dict[str, list[dict]] = {}
+    for label in LABELS:
+        p = np.asarray([d.cats.get(label, 0.0) for d in docs])
+        y = np.asarray([label in r.labels for r in records], dtype=float)
+        rows = []
+        for b in range(bins):
+            lo, hi = b / bins, (b + 1) / bins
+            m = (p >= lo) & ((p < hi) if b < bins - 1 else (p <= hi))
+            if m.any():
+                rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(m.sum()), "mean_p": round(float(p[m].mean()), 3),
+                             "observed": round(float(y[m].mean()), 3)})
+        table[label] = rows
+    return table
+
+
+def evaluate(nlp: Language, records: Sequence[Record], *, batch_size: int = 64) -> dict[str, Any]:
+    """Run ``nlp`` over ``records`` and score labels and spans against the gold."""
+    docs = list(nlp.pipe((r.text for r in records), batch_size=batch_size))
+    return {
+        "entries": len(records),
+        "labels": label_prf(records, docs),
+        "spans": span_prf(records, docs),
+        "calibration": reliability_table(records, docs),
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """A plain-text report of :func:`evaluate`'s result."""
+    lines = [f"entries: {result['entries']}", "", f"{'label':<10}{'P':>8}{'R':>8}{'F1':>8}{'Brier':>8}"]
+    for label in LABELS:
+        r = result["labels"][label]
+        lines.append(f"{label:<10}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['brier']:>8.3f}")
+    lines.append(f"{'macro-F1':<10}{'':>16}{result['labels']['macro_f1']:>8.3f}")
+    lines += ["", f"{'spans':<10}{'P':>8}{'R':>8}{'F1':>8}"]
+    for kind in ("exact", "overlap"):
+        r = result["spans"][kind]
+        lines.append(f"{kind:<10}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}")
+    lines.append(f"span label accuracy on overlap matches: {result['spans']['label_accuracy']:.3f} "
+                 f"(n={result['spans']['matched']})")
+    fps = result["spans"]["hard_negative_fp_rate"]
+    if fps:
+        lines += ["", "hard negatives marked (false-positive rate):"]
+        for t, r in fps.items():
+            lines.append(f"  {t:<14}{r['rate']:>7.3f}  ({r['marked']}/{r['total']})")
+    return "\n".join(lines)

@@ -1,0 +1,320 @@
+"""scikit-learn featurizers over spaCy tokens.
+
+The featurizers take spaCy ``Doc`` or ``Span`` objects, not strings: they hash the
+``LOWER`` ids spaCy already computed (``Doc.to_array``) instead of tokenizing the
+text a second time, which is what keeps the pipeline close to tokenizer speed.
+They are stateless apart from their parameters, so a fitted pipeline needs no
+vocabulary on disk, and they follow scikit-learn's estimator contract (``clone``,
+``cross_validate`` and grid search work on pipelines that contain them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
+from spacy.strings import hash_string
+from spacy.tokens import Doc, Span
+
+from .resources import lexicons
+
+CONTEXT_KEY = "breakthrough_nlp.context_modifiers"
+"""``doc.user_data`` key where the context layer stores modifiers for the featurizer."""
+
+_MULT = np.uint64(1000003)
+_SALT_BIGRAM = np.uint64(0x9E3779B97F4A7C15)
+_SALT_PREV = np.uint64(0xC2B2AE3D27D4EB4F)
+_SALT_FIRST = np.uint64(0x165667B19E3779F9)
+
+
+def _token_range(item: Doc | Span) -> tuple[Doc, int, int]:
+    if isinstance(item, Doc):
+        return item, 0, len(item)
+    if isinstance(item, Span):
+        return item.doc, item.start, item.end
+    raise TypeError(f"expected a spaCy Doc or Span, got {type(item).__name__}")
+
+
+class _DocArrays:
+    """Per-call cache of ``Doc.to_array`` so spans of one doc share one array."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[Doc, np.ndarray]] = {}
+
+    def get(self, doc: Doc) -> np.ndarray:
+        hit = self._cache.get(id(doc))
+        if hit is None or hit[0] is not doc:
+            arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
+            hit = (doc, arr)
+            self._cache[id(doc)] = hit
+        return hit[1]
+
+
+class _LexiconTable:
+    """Maps LOWER hashes to lexicon category columns."""
+
+    def __init__(self, lexicon: dict[str, list[str]]) -> None:
+        self.names = sorted(lexicon)
+        keys: list[int] = []
+        cols: list[int] = []
+        for j, name in enumerate(self.names):
+            for word in lexicon[name]:
+                keys.append(hash_string(word.lower()))
+                cols.append(j)
+        order = np.argsort(np.asarray(keys, dtype=np.uint64), kind="stable")
+        self.keys = np.asarray(keys, dtype=np.uint64)[order]
+        self.cols = np.asarray(cols, dtype=np.int64)[order]
+
+    def counts(self, lowers: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(self.names), dtype=np.float64)
+        if not len(lowers) or not len(self.keys):
+            return out
+        left = np.searchsorted(self.keys, lowers, side="left")
+        right = np.searchsorted(self.keys, lowers, side="right")
+        for lo, hi in zip(left[right > left], right[right > left]):
+            np.add.at(out, self.cols[lo:hi], 1.0)
+        return out
+
+
+class TokenFeatures(BaseEstimator, TransformerMixin):
+    """Hashed word n-grams plus lexicon counts for a ``Doc`` or a ``Span``.
+
+    Parameters
+    ----------
+    n_features:
+        Size of the hashed n-gram space.
+    ngram_range:
+        ``(1, 1)`` for words, ``(1, 2)`` adds bigrams.
+    lexicon_weight:
+        Scale of the lexicon count block relative to the n-gram block.
+    context_window:
+        For spans, how many tokens before the span feed the context block
+        (previous words and ConText modifiers); 0 turns it off.
+    lexicon:
+        Word lists (name -> words); ``None`` uses the shipped ``lexicons.json``.
+    """
+
+    def __init__(
+        self,
+        n_features: int = 2**16,
+        ngram_range: tuple[int, int] = (1, 2),
+        lexicon_weight: float = 0.5,
+        context_window: int = 0,
+        lexicon: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+        self.lexicon_weight = lexicon_weight
+        self.context_window = context_window
+        self.lexicon = lexicon
+
+    def fit(self, X: Sequence[Doc | Span], y=None) -> "TokenFeatures":
+        if self.n_features < 16:
+            raise ValueError(f"n_features must be at least 16, got {self.n_features}")
+        lo, hi = self.ngram_range
+        if not 1 <= lo <= hi <= 2:
+            raise ValueError(f"ngram_range must be (1, 1), (1, 2) or (2, 2), got {self.ngram_range}")
+        self.lexicon_ = dict(self.lexicon) if self.lexicon is not None else lexicons()
+        self._table = _LexiconTable(self.lexicon_)
+        self.lexicon_names_ = list(self._table.names)
+        self.context_names_ = _context_names() if self.context_window else []
+        self.n_dense_ = len(self.lexicon_names_) * (2 if self.context_window else 1) + len(self.context_names_) + 4
+        self.n_features_out_ = self.n_features + self.n_dense_
+        return self
+
+    def __getstate__(self):
+        # The lookup table is derived from ``lexicon_``; rebuild it instead of storing it.
+        state = super().__getstate__()
+        state.pop("_table", None)
+        return state
+
+    def _get_table(self) -> _LexiconTable:
+        table = getattr(self, "_table", None)
+        if table is None:
+            table = self._table = _LexiconTable(self.lexicon_)
+        return table
+
+    def transform(self, X: Sequence[Doc | Span]) -> sp.csr_matrix:
+        check_is_fitted(self, "lexicon_")
+        table = self._get_table()
+        arrays = _DocArrays()
+        nf = np.uint64(self.n_features)
+        rows_idx: list[np.ndarray] = []
+        rows_val: list[np.ndarray] = []
+        dense = np.zeros((len(X), self.n_dense_), dtype=np.float64)
+        lo, hi = self.ngram_range
+        for i, item in enumerate(X):
+            doc, start, end = _token_range(item)
+            arr = arrays.get(doc)
+            part = arr[start:end]
+            words = part[(part[:, 2] == 0), 0]  # drop whitespace tokens
+            hashes: list[np.ndarray] = []
+            if lo <= 1:
+                hashes.append(words % nf)
+            if hi >= 2 and len(words) > 1:
+                hashes.append((words[:-1] * _MULT + (words[1:] ^ _SALT_BIGRAM)) % nf)
+            if self.context_window:
+                prev = arr[max(0, start - self.context_window):start]
+                prev = prev[prev[:, 2] == 0, 0]
+                if len(prev):
+                    hashes.append((prev ^ _SALT_PREV) % nf)
+                if len(words):
+                    hashes.append(np.asarray([(words[0] ^ _SALT_FIRST) % nf], dtype=np.uint64))
+            idx = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+            uniq, counts = np.unique(idx.astype(np.int64), return_counts=True)
+            rows_idx.append(uniq)
+            rows_val.append(1.0 + np.log(counts))
+            n_lex = len(table.names)
+            dense[i, :n_lex] = np.log1p(table.counts(words))
+            col = n_lex
+            if self.context_window:
+                prev = arr[max(0, start - self.context_window):start]
+                dense[i, col:col + n_lex] = np.log1p(table.counts(prev[prev[:, 2] == 0, 0]))
+                col += n_lex
+                dense[i, col:col + len(self.context_names_)] = _context_flags(doc, start, end)
+                col += len(self.context_names_)
+            n_tok = max(len(words), 1)
+            n_punct = int(part[:, 1].sum())
+            dense[i, col] = np.log1p(n_tok)
+            dense[i, col + 1] = n_punct / n_tok
+            dense[i, col + 2] = start / max(len(doc), 1)
+            dense[i, col + 3] = 1.0 if len(doc) and end >= len(doc) - 1 else 0.0
+        indptr = np.zeros(len(X) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(r) for r in rows_idx])
+        indices = np.concatenate(rows_idx) if rows_idx else np.zeros(0, dtype=np.int64)
+        values = np.concatenate(rows_val) if rows_val else np.zeros(0)
+        grams = sp.csr_matrix((values, indices, indptr), shape=(len(X), self.n_features))
+        grams = normalize(grams)
+        return sp.hstack([grams, sp.csr_matrix(dense * self.lexicon_weight)], format="csr")
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "lexicon_")
+        names = [f"hash_{i}" for i in range(self.n_features)]
+        names += [f"lex_{n}" for n in self.lexicon_names_]
+        if self.context_window:
+            names += [f"prev_lex_{n}" for n in self.lexicon_names_]
+            names += [f"context_{n}" for n in self.context_names_]
+        names += ["log_tokens", "punct_ratio", "relative_position", "at_end"]
+        return np.asarray(names, dtype=object)
+
+
+def _context_names() -> list[str]:
+    from .context import CATEGORIES  # local: context imports spaCy matchers
+
+    return [c.lower() for c in CATEGORIES]
+
+
+def _context_flags(doc: Doc, start: int, end: int) -> np.ndarray:
+    """1.0 per ConText category whose modifier scope overlaps tokens [start, end)."""
+    from .context import CATEGORIES
+
+    flags = np.zeros(len(CATEGORIES), dtype=np.float64)
+    for category, _ms, _me, scope_start, scope_end in doc.user_data.get(CONTEXT_KEY, ()):
+        if scope_start < end and start < scope_end and category in CATEGORIES:
+            flags[CATEGORIES.index(category)] = 1.0
+    return flags
+
+
+class BoundaryFeatures(BaseEstimator, TransformerMixin):
+    """Features that tell where a realization starts and ends inside its sentence.
+
+    For a candidate ``Span`` these are the words at and around both edges (first,
+    first two, previous, previous two, last, next), whether each edge is the
+    sentence edge, and the candidate's share of the sentence.
+    """
+
+    def __init__(self, n_features: int = 2**16) -> None:
+        self.n_features = n_features
+
+    def fit(self, X: Sequence[Span], y=None) -> "BoundaryFeatures":
+        if self.n_features < 16:
+            raise ValueError(f"n_features must be at least 16, got {self.n_features}")
+        self.n_features_out_ = self.n_features + 4
+        return self
+
+    def transform(self, X: Sequence[Span]) -> sp.csr_matrix:
+        check_is_fitted(self, "n_features_out_")
+        nf = np.uint64(self.n_features)
+        arrays = _DocArrays()
+        rows, cols, vals = [], [], []
+        dense = np.zeros((len(X), 4))
+        for i, span in enumerate(X):
+            doc, start, end = _token_range(span)
+            arr = arrays.get(doc)
+            first_sent, last_sent = doc[start].sent, doc[end - 1].sent
+            mask = (1 << 64) - 1
+
+            def word(k: int, sent: Span = first_sent) -> int:
+                return int(arr[k, 0]) if sent.start <= k < sent.end and not arr[k, 2] else 0
+
+            def pair(x: int, y: int) -> int:
+                return (x * 1000003 + y) & mask
+
+            keys = [
+                word(start),
+                pair(word(start), word(start + 1)),
+                word(start - 1),
+                pair(word(start - 2), word(start - 1)),
+                word(end - 1, last_sent),
+                word(end, last_sent),
+                pair(word(start - 1), word(start)),
+            ]
+            for slot, h in enumerate(keys):
+                rows.append(i)
+                cols.append(((h ^ (slot * 0x9E3779B1 + 1)) & mask) % self.n_features)
+                vals.append(1.0)
+            n_sent = max(last_sent.end - first_sent.start, 1)
+            dense[i] = [start == first_sent.start, end >= last_sent.end - 1, (end - start) / n_sent, np.log1p(end - start)]
+        grams = sp.csr_matrix((vals, (rows, cols)), shape=(len(X), self.n_features))
+        return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")
+
+
+class JoinFeatures(BaseEstimator, TransformerMixin):
+    """Features for "does sentence B continue the realization of sentence A?".
+
+    ``X`` holds ``(A, B)`` pairs of adjacent sentence spans. Features: the first
+    and first two words of B, the last word and final mark of A, a blank line
+    or line break between them, B starting in lowercase, and both lengths.
+    """
+
+    def __init__(self, n_features: int = 2**14) -> None:
+        self.n_features = n_features
+
+    def fit(self, X: Sequence[tuple[Span, Span]], y=None) -> "JoinFeatures":
+        if self.n_features < 16:
+            raise ValueError(f"n_features must be at least 16, got {self.n_features}")
+        self.n_features_out_ = self.n_features + 5
+        return self
+
+    def transform(self, X: Sequence[tuple[Span, Span]]) -> sp.csr_matrix:
+        check_is_fitted(self, "n_features_out_")
+        rows, cols = [], []
+        dense = np.zeros((len(X), 5))
+        for i, (a, b) in enumerate(X):
+            doc = a.doc
+            gap = doc.text[a.end_char:b.start_char]
+            last_a = a[-1].lower_ if len(a) else ""
+            b_words = [t.lower_ for t in b[:2]]
+            keys = [
+                "b1=" + (b_words[0] if b_words else ""),
+                "b2=" + " ".join(b_words),
+                "a_last=" + last_a,
+                "gap=" + "".join(ch for ch in gap if not ch.isspace())[:3],
+            ]
+            for key in keys:
+                rows.append(i)
+                cols.append(hash_string(key) % self.n_features)
+            dense[i] = [
+                "\n\n" in gap,
+                "\n" in gap,
+                bool(b.text[:1].islower()),
+                np.log1p(len(a)),
+                np.log1p(len(b)),
+            ]
+        grams = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), self.n_features))
+        return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")

@@ -1,0 +1,473 @@
+"""``breakthrough_realizations``: mark the spans that read like realizations.
+
+Three learned parts and one rule layer, each doing one job:
+
+1. a **detector** scores every sentence (a calibrated probability that the writer
+   expresses an insight there), from hashed words, lexicon counts, the preceding
+   words and ConText flags;
+2. the **context layer** (:mod:`breakthrough_nlp.context`) rejects sentences whose
+   cue sits inside a negated, hypothetical, asked, someone-else's, doubted,
+   generic, trivial, sarcastic or quoted scope, and records why;
+3. a **boundary model** picks the clause inside an accepted sentence where the
+   insight starts and ends (the guide's span rule);
+4. a **labeler** gives the span its category (``feelings``, ``patterns``,
+   ``values`` or ``other``).
+
+Output follows spaCy's spancat convention: ``doc.spans["realizations"]`` with one
+score per span in ``.attrs["scores"]``. Every sentence considered is kept in
+``doc.spans["realization_candidates"]`` with ``.attrs["scores"]`` and
+``.attrs["reasons"]`` ("accepted", "below threshold", or a context category and
+the words that triggered it), so a researcher can see why something was *not*
+marked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import srsly
+from spacy.language import Language
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.training import Example
+from spacy.util import registry
+
+from . import model_io
+from .context import ContextMatcher, Modifier
+from .extensions import register_extensions
+from .features import CONTEXT_KEY
+from .labels import CANDIDATES_KEY, SPAN_LABELS, SPANS_KEY
+from .resources import lexicons
+from .segmenter import is_emoji
+
+DEFAULT_SPANS_KEY = SPANS_KEY
+DEFAULT_CANDIDATES_KEY = CANDIDATES_KEY
+CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "-", "(", "...", "…"})
+CLAUSE_OPENERS = frozenset({"but", "and", "so", "because", "that", "yet", "or"})
+EDGE_STRIP = frozenset({".", ",", ";", ":", "!", "?", "…", "...", "-", "*", "•", "–", "—", "·", "+", ">", "#", "##", "###"})
+MAX_CLAUSE_CUTS = 4
+COMPONENT_FILES = ("detector", "joiner", "boundary", "labeler")
+
+
+def realization_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+    """spaCy scorer: exact-match P/R/F of ``doc.spans["realizations"]``."""
+    return Scorer.score_spans(examples, attr="spans", getter=lambda doc, key: doc.spans.get(SPANS_KEY, []), **kwargs)
+
+
+@registry.scorers("breakthrough.realization_scorer.v1")
+def make_realization_scorer() -> Callable[..., dict[str, Any]]:
+    return realization_scorer
+
+
+@Language.factory(
+    "breakthrough_realizations",
+    default_config={
+        "threshold": 0.5,
+        "spans_key": DEFAULT_SPANS_KEY,
+        "candidates_key": DEFAULT_CANDIDATES_KEY,
+        "use_context_rules": True,
+        "extra_context_rules": [],
+        "trusted": False,
+        "scorer": {"@scorers": "breakthrough.realization_scorer.v1"},
+    },
+)
+def make_realization_marker(
+    nlp: Language,
+    name: str,
+    *,
+    threshold: float,
+    spans_key: str,
+    candidates_key: str,
+    use_context_rules: bool,
+    extra_context_rules: list[dict[str, Any]],
+    trusted: bool,
+    scorer: Callable[..., dict[str, Any]] | None,
+) -> "RealizationMarker":
+    """Mark realization spans (see the module docstring for how)."""
+    return RealizationMarker(
+        nlp,
+        name,
+        threshold=threshold,
+        spans_key=spans_key,
+        candidates_key=candidates_key,
+        use_context_rules=use_context_rules,
+        extra_context_rules=extra_context_rules,
+        trusted=trusted,
+        scorer=scorer,
+    )
+
+
+def _is_edge(token) -> bool:
+    return token.is_space or token.text in EDGE_STRIP or is_emoji(token.text)
+
+
+def strip_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace, bullets, emoji and closing punctuation from a token range (guide rule)."""
+    while start < end and _is_edge(doc[start]):
+        start += 1
+    while end > start and _is_edge(doc[end - 1]):
+        end -= 1
+    return start, end
+
+
+def sentence_units(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the sentences, edges stripped, empty ones dropped."""
+    out = []
+    for sent in doc.sents:
+        s, e = strip_edges(doc, sent.start, sent.end)
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def clause_candidates(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Sub-ranges of a sentence that begin or end at a clause break.
+
+    Starts: the sentence start, after a clause punctuation mark, at a clause
+    opener ("but", "so", "that"...) and right after it. Ends: the sentence end and
+    before a clause punctuation mark. Candidates are capped per sentence.
+    """
+    starts = [start]
+    ends = [end]
+    if doc[start].lower_ in CLAUSE_OPENERS and start + 1 < end:
+        starts.append(start + 1)
+    for k in range(start + 1, end):
+        t = doc[k].text.lower()
+        if t in CLAUSE_BREAKS:
+            ends.append(k)
+            if k + 1 < end:
+                starts.append(k + 1)
+        elif t in CLAUSE_OPENERS:
+            starts.append(k)
+            if k + 1 < end:
+                starts.append(k + 1)
+    starts = sorted(set(starts))[: MAX_CLAUSE_CUTS * 2 + 1]
+    ends = sorted(set(ends))
+    out = set()
+    for s in starts:
+        for e in ends:
+            s2, e2 = strip_edges(doc, s, e)
+            if e2 - s2 >= 2:
+                out.add((s2, e2))
+    return sorted(out)
+
+
+def boundary_options(group: Sequence[Span]) -> list[tuple[int, int]]:
+    """Token ranges a realization over these adjacent sentences may take.
+
+    One sentence: its clause candidates. A run of sentences: the start is chosen
+    among the first sentence's clause starts, the end among the last one's ends.
+    """
+    first, last = group[0], group[-1]
+    doc = first.doc
+    if len(group) == 1:
+        opts = clause_candidates(doc, first.start, first.end)
+    else:
+        starts = sorted({s for s, e in clause_candidates(doc, first.start, first.end) if e == first.end})
+        ends = sorted({e for s, e in clause_candidates(doc, last.start, last.end) if s == last.start})
+        opts = [(s, e) for s in (starts or [first.start]) for e in (ends or [last.end])]
+    return opts or [(first.start, last.end)]
+
+
+class RealizationMarker:
+    """The ``breakthrough_realizations`` pipe."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "breakthrough_realizations",
+        *,
+        threshold: float = 0.5,
+        spans_key: str = DEFAULT_SPANS_KEY,
+        candidates_key: str = DEFAULT_CANDIDATES_KEY,
+        use_context_rules: bool = True,
+        extra_context_rules: Sequence[dict[str, Any]] = (),
+        trusted: bool = False,
+        scorer: Callable[..., dict[str, Any]] | None = realization_scorer,
+    ) -> None:
+        register_extensions()
+        self.nlp = nlp
+        self.name = name
+        self.threshold = float(threshold)
+        self.spans_key = spans_key
+        self.candidates_key = candidates_key
+        self.use_context_rules = use_context_rules
+        self.extra_context_rules = list(extra_context_rules)
+        self.trusted = trusted
+        self.scorer = scorer
+        self.context = ContextMatcher.default(nlp.vocab, self.extra_context_rules)
+        self.detector = None
+        self.joiner = None
+        self.boundary = None
+        self.labeler = None
+        self.meta: dict[str, Any] = {}
+        self._cue_words = frozenset(w.lower() for w in lexicons().get("cue", []))
+
+    # ------------------------------------------------------------------ predict
+    @property
+    def is_fitted(self) -> bool:
+        return self.detector is not None
+
+    def _require_fitted(self) -> None:
+        if not self.is_fitted:
+            raise ValueError(
+                f"The '{self.name}' component has no trained model. Load a trained pipeline with "
+                "breakthrough_nlp.load(), or train one with `breakthrough-nlp train`."
+            )
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        self._require_fitted()
+        batch: list[Doc] = []
+        for doc in stream:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._predict_batch(batch)
+                batch = []
+        if batch:
+            yield from self._predict_batch(batch)
+
+    def annotate_context(self, doc: Doc) -> list[Modifier]:
+        """Find ConText modifiers and store them where the featurizers read them."""
+        mods = self.context(doc) if self.use_context_rules else []
+        doc.user_data[CONTEXT_KEY] = [(m.category, m.start, m.end, m.scope_start, m.scope_end) for m in mods]
+        return mods
+
+    def _context_reason(self, doc: Doc, start: int, end: int, mods: list[Modifier]) -> str | None:
+        """A rejection reason when a modifier's scope covers this unit's cue."""
+        if not mods:
+            return None
+        cue_positions = [k for k in range(start, end) if doc[k].lower_ in self._cue_words]
+        anchors = cue_positions or [start]
+        for m in mods:
+            if m.category == "ASKED":
+                # A question: the unit ends at (or right before) the question mark.
+                if m.scope_start <= start and m.start >= end - 1 and m.start <= end + 1:
+                    return f"ASKED: {doc[m.start:m.end].text!r}"
+                continue
+            if any(m.scope_start <= a < m.scope_end for a in anchors) and not (m.start >= end or m.end <= start - 3):
+                return f"{m.category}: {doc[m.start:m.end].text!r}"
+        return None
+
+    def score_units(self, docs: list[Doc]) -> tuple[list[Span], list[int], np.ndarray, list[list[Modifier]]]:
+        """Sentence units of ``docs``, their owner doc, detector scores and context modifiers."""
+        units: list[Span] = []
+        owners: list[int] = []
+        mods_per_doc = []
+        for i, doc in enumerate(docs):
+            mods_per_doc.append(self.annotate_context(doc))
+            for s, e in sentence_units(doc):
+                units.append(doc[s:e])
+                owners.append(i)
+        scores = self.detector.predict_proba(units)[:, 1] if units else np.zeros(0)
+        return units, owners, scores, mods_per_doc
+
+    def _predict_batch(self, docs: list[Doc]) -> list[Doc]:
+        units, owners, scores, mods = self.score_units(docs)
+        self.decode(docs, units, owners, scores, mods, self.threshold)
+        for doc in docs:
+            doc.user_data.pop(CONTEXT_KEY, None)
+        return docs
+
+    def decode(
+        self,
+        docs: list[Doc],
+        units: list[Span],
+        owners: list[int],
+        scores: np.ndarray,
+        mods_per_doc: list[list[Modifier]],
+        threshold: float,
+    ) -> None:
+        """Turn unit scores into ``doc.spans`` (split from scoring so thresholds can be swept cheaply)."""
+        candidates: list[list[tuple[Span, float, str]]] = [[] for _ in docs]
+        accepted: list[tuple[int, int]] = []  # (owner, unit index)
+        for k, (unit, owner, score) in enumerate(zip(units, owners, scores)):
+            reason = None
+            if self.use_context_rules:
+                reason = self._context_reason(docs[owner], unit.start, unit.end, mods_per_doc[owner])
+            if reason is None and score < threshold:
+                reason = "below threshold"
+            candidates[owner].append((unit, float(score), reason or "accepted"))
+            if reason is None:
+                accepted.append((owner, k))
+        groups = self._group(units, accepted)
+        spans = self._choose_boundaries([[units[k] for k in g] for _, g in groups])
+        labels = self._label(spans)
+        marked: list[list[tuple[Span, float]]] = [[] for _ in docs]
+        for (owner, g), span, label in zip(groups, spans, labels):
+            score = float(max(scores[k] for k in g))
+            marked[owner].append((Span(docs[owner], span.start, span.end, label=label), score))
+        for i, doc in enumerate(docs):
+            group = SpanGroup(doc, name=self.spans_key, spans=[s for s, _ in marked[i]])
+            group.attrs["scores"] = [round(sc, 6) for _, sc in marked[i]]
+            group.attrs["cues"] = [[t.text for t in s if t.lower_ in self._cue_words] for s, _ in marked[i]]
+            doc.spans[self.spans_key] = group
+            cands = candidates[i]
+            cgroup = SpanGroup(doc, name=self.candidates_key, spans=[c for c, _, _ in cands])
+            cgroup.attrs["scores"] = [round(sc, 6) for _, sc, _ in cands]
+            cgroup.attrs["reasons"] = [r for _, _, r in cands]
+            doc.spans[self.candidates_key] = cgroup
+
+    def _group(self, units: list[Span], accepted: list[tuple[int, int]]) -> list[tuple[int, list[int]]]:
+        """Join runs of adjacent accepted sentences that the join model says belong together."""
+        pairs = [(a, b) for a, b in zip(accepted, accepted[1:]) if a[0] == b[0] and b[1] == a[1] + 1]
+        join = set()
+        if pairs and self.joiner is not None:
+            probs = self.joiner.predict_proba([(units[a[1]], units[b[1]]) for a, b in pairs])[:, 1]
+            join = {b[1] for (a, b), p in zip(pairs, probs) if p >= 0.5}
+        groups: list[tuple[int, list[int]]] = []
+        for owner, k in accepted:
+            if k in join and groups and groups[-1][0] == owner:
+                groups[-1][1].append(k)
+            else:
+                groups.append((owner, [k]))
+        return groups
+
+    def _choose_boundaries(self, groups: list[list[Span]]) -> list[Span]:
+        """Pick the clause where each insight starts and ends (guide span rule)."""
+        if not groups:
+            return []
+        if self.boundary is None:
+            return [g[0].doc[g[0].start:g[-1].end] for g in groups]
+        options = [boundary_options(g) for g in groups]
+        flat = [g[0].doc[s:e] for g, opts in zip(groups, options) for s, e in opts]
+        probs = self.boundary.predict_proba(flat)[:, 1]
+        out, k = [], 0
+        for opts in options:
+            best = int(np.argmax(probs[k:k + len(opts)]))
+            out.append(flat[k + best])
+            k += len(opts)
+        return out
+
+    def _label(self, spans: list[Span]) -> list[str]:
+        if not spans:
+            return []
+        if self.labeler is None:
+            return ["other"] * len(spans)
+        return [str(x) for x in self.labeler.predict(spans)]
+
+    def explain(self, span: Span, top: int = 8) -> dict[str, Any]:
+        """What drove the detector's score for ``span``'s sentence.
+
+        Returns the cue words in the span, the context modifiers touching it, and
+        the ``top`` features by contribution (weight x value) to the detector's
+        linear model, with hashed n-grams mapped back to the words in the span.
+        """
+        self._require_fitted()
+        doc = span.doc
+        mods = self.annotate_context(doc)
+        features, clf = self.detector.steps[0][1], self.detector.steps[-1][1]
+        x = features.transform([span])
+        coef = np.mean([c.estimator.coef_[0] for c in clf.calibrated_classifiers_], axis=0)
+        contrib = x.multiply(coef).tocsr()
+        names = _ngram_names(features, span)
+        feature_names = features.get_feature_names_out()
+        order = np.argsort(-np.abs(contrib.data))[:top]
+        drivers = []
+        for j in order:
+            col = contrib.indices[j]
+            name = names.get(col) or str(feature_names[col])
+            drivers.append({"feature": name, "contribution": round(float(contrib.data[j]), 4)})
+        doc.user_data.pop(CONTEXT_KEY, None)
+        return {
+            "text": span.text,
+            "cues": [t.text for t in span if t.lower_ in self._cue_words],
+            "modifiers": [
+                {"category": m.category, "text": doc[m.start:m.end].text}
+                for m in mods
+                if m.scope_start < span.end and span.start < m.scope_end
+            ],
+            "features": drivers,
+        }
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return (self.scorer or realization_scorer)(examples, **kwargs)
+
+    # ------------------------------------------------------------ serialization
+    def _cfg(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "spans_key": self.spans_key,
+            "candidates_key": self.candidates_key,
+            "use_context_rules": self.use_context_rules,
+            "meta": self.meta,
+        }
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        self._require_fitted()
+        blobs, sums = {}, {}
+        for part in COMPONENT_FILES:
+            est = getattr(self, part)
+            if est is not None:
+                blobs[part], sums[part] = model_io.dumps(est)
+        cfg = dict(self._cfg(), checksums=sums, versions=model_io.library_versions())
+        return srsly.msgpack_dumps({"cfg": cfg, "blobs": blobs, "context": self.context.to_data()})
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RealizationMarker":
+        msg = srsly.msgpack_loads(data)
+        self._restore(msg["cfg"], msg["blobs"], msg.get("context"))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self._require_fitted()
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        sums = {}
+        for part in COMPONENT_FILES:
+            est = getattr(self, part)
+            if est is not None:
+                data, sums[part] = model_io.dumps(est)
+                (path / f"{part}.skops").write_bytes(data)
+        cfg = dict(self._cfg(), checksums=sums, versions=model_io.library_versions())
+        srsly.write_json(path / "cfg.json", cfg)
+        srsly.write_json(path / "context_rules.json", self.context.to_data())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RealizationMarker":
+        path = Path(path)
+        cfg = srsly.read_json(path / "cfg.json")
+        blobs = {p: model_io.read_bytes(path / f"{p}.skops") for p in cfg.get("checksums", {})}
+        rules_path = path / "context_rules.json"
+        context = json.loads(rules_path.read_text(encoding="utf-8")) if rules_path.exists() else None
+        self._restore(cfg, blobs, context)
+        return self
+
+    def _restore(self, cfg: dict[str, Any], blobs: dict[str, bytes], context: dict[str, Any] | None) -> None:
+        model_io.check_versions(cfg.get("versions", {}), what=f"component '{self.name}'")
+        sums = cfg.get("checksums", {})
+        for part in COMPONENT_FILES:
+            if part in blobs:
+                est = model_io.loads(
+                    blobs[part], expected_sha256=sums.get(part), trusted=self.trusted, what=f"{self.name}/{part}"
+                )
+                setattr(self, part, est)
+        self.threshold = float(cfg.get("threshold", self.threshold))
+        self.use_context_rules = bool(cfg.get("use_context_rules", self.use_context_rules))
+        self.meta = cfg.get("meta", {})
+        if context is not None:
+            data = dict(context)
+            data["rules"] = list(data.get("rules", [])) + self.extra_context_rules
+            self.context = ContextMatcher.from_data(self.nlp.vocab, data)
+
+
+def _ngram_names(features, span: Span) -> dict[int, str]:
+    """Map hashed n-gram columns back to the words of ``span`` that produced them."""
+    from .features import _MULT, _SALT_BIGRAM
+
+    nf = np.uint64(features.n_features)
+    words = [t for t in span if not t.is_space]
+    names: dict[int, str] = {}
+    lowers = np.asarray([t.lower for t in words], dtype=np.uint64)
+    for t, h in zip(words, lowers % nf):
+        names.setdefault(int(h), t.lower_)
+    if len(words) > 1:
+        bi = (lowers[:-1] * _MULT + (lowers[1:] ^ _SALT_BIGRAM)) % nf
+        for a, b, h in zip(words[:-1], words[1:], bi):
+            names.setdefault(int(h), f"{a.lower_} {b.lower_}")
+    return names

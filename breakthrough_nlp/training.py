@@ -1,0 +1,306 @@
+"""Train the pipeline from a corpus in the guide's format.
+
+``train(corpus_dir)`` fits the realization marker and the entry categorizer on
+``train.jsonl``, tunes the decision thresholds on ``dev.jsonl``, and returns a
+ready ``Language``. Everything is deterministic for a given ``seed``: the
+estimators are seeded and the calibration folds are not shuffled.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import spacy
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.multioutput import MultiOutputClassifier
+from sklearn.pipeline import Pipeline
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .corpus import Record, load_splits
+from .features import CONTEXT_KEY, BoundaryFeatures, JoinFeatures, TokenFeatures
+from .labels import LABELS
+from .realizations import RealizationMarker, boundary_options, sentence_units
+
+logger = logging.getLogger(__name__)
+
+PIPE_NAMES = ("breakthrough_sentencizer", "breakthrough_realizations", "breakthrough_categorizer")
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters; the defaults were chosen on the dev split (see the model card)."""
+
+    seed: int = 0
+    doc_C: float = 4.0
+    doc_ngram_range: tuple[int, int] = (1, 2)
+    doc_lexicon_weight: float = 0.5
+    unit_C: float = 2.0
+    unit_context_window: int = 6
+    unit_ngram_range: tuple[int, int] = (1, 2)
+    boundary_C: float = 1.0
+    join_C: float = 1.0
+    label_C: float = 4.0
+    calibration_folds: int = 5
+    threshold_grid: tuple[float, ...] = tuple(np.round(np.arange(0.05, 0.96, 0.025), 3))
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def blank_pipeline() -> Language:
+    """``spacy.blank("en")`` with the three components, untrained."""
+    nlp = spacy.blank("en")
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def _logreg(C: float, seed: int, balanced: bool = True) -> LogisticRegression:
+    return LogisticRegression(
+        C=C, class_weight="balanced" if balanced else None, max_iter=3000, solver="liblinear", random_state=seed
+    )
+
+
+def make_detector(cfg: TrainConfig) -> Pipeline:
+    return Pipeline(
+        [
+            ("features", TokenFeatures(ngram_range=cfg.unit_ngram_range, context_window=cfg.unit_context_window)),
+            (
+                "clf",
+                CalibratedClassifierCV(_logreg(cfg.unit_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds),
+            ),
+        ]
+    )
+
+
+def make_boundary(cfg: TrainConfig) -> Pipeline:
+    return Pipeline([("features", BoundaryFeatures()), ("clf", _logreg(cfg.boundary_C, cfg.seed))])
+
+
+def make_joiner(cfg: TrainConfig) -> Pipeline:
+    return Pipeline([("features", JoinFeatures()), ("clf", _logreg(cfg.join_C, cfg.seed))])
+
+
+def make_labeler(cfg: TrainConfig) -> Pipeline:
+    return Pipeline(
+        [
+            ("features", TokenFeatures(ngram_range=(1, 2), context_window=0)),
+            (
+                "clf",
+                LogisticRegression(C=cfg.label_C, class_weight="balanced", max_iter=3000, random_state=cfg.seed),
+            ),
+        ]
+    )
+
+
+def make_categorizer_model(cfg: TrainConfig) -> Pipeline:
+    return Pipeline(
+        [
+            (
+                "features",
+                TokenFeatures(ngram_range=cfg.doc_ngram_range, lexicon_weight=cfg.doc_lexicon_weight),
+            ),
+            (
+                "clf",
+                MultiOutputClassifier(
+                    CalibratedClassifierCV(_logreg(cfg.doc_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds)
+                ),
+            ),
+        ]
+    )
+
+
+def make_docs(nlp: Language, records: list[Record]) -> list[Doc]:
+    """Tokenize and segment records (only the sentencizer runs)."""
+    seg = nlp.get_pipe("breakthrough_sentencizer")
+    return [seg(nlp.make_doc(r.text)) for r in records]
+
+
+def _strip_punct(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and (text[end - 1] in ".,;:!?…" or text[end - 1].isspace()):
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def _char_overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+@dataclass
+class SpanTargets:
+    """Training targets for the realization marker, derived from gold spans."""
+
+    units: list[Span]
+    y_units: np.ndarray
+    pairs: list[tuple[Span, Span]]
+    y_pairs: np.ndarray
+    groups: list[tuple[list[Span], tuple[int, int]]]
+
+
+def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Record]) -> SpanTargets:
+    """Sentence units labelled 1 when a gold span covers most of them (or they most of it).
+
+    Adjacent positive units form join pairs (1 when they hold the same gold span),
+    and each gold span's run of units becomes a boundary-model group.
+    """
+    units: list[Span] = []
+    y: list[int] = []
+    pairs: list[tuple[Span, Span]] = []
+    y_pairs: list[int] = []
+    groups: list[tuple[list[Span], tuple[int, int]]] = []
+    for doc, rec in zip(docs, records):
+        marker.annotate_context(doc)
+        gold = [_strip_punct(rec.text, s["start"], s["end"]) for s in rec.spans]
+        owner: list[int | None] = []
+        doc_units = [doc[s:e] for s, e in sentence_units(doc)]
+        for unit in doc_units:
+            u = (unit.start_char, unit.end_char)
+            hit = None
+            for gi, g in enumerate(gold):
+                ov = _char_overlap(u, g)
+                if ov and ov >= 0.5 * min(u[1] - u[0], g[1] - g[0]):
+                    hit = gi
+                    break
+            owner.append(hit)
+            units.append(unit)
+            y.append(int(hit is not None))
+        for k in range(1, len(doc_units)):
+            if owner[k] is not None and owner[k - 1] is not None:
+                pairs.append((doc_units[k - 1], doc_units[k]))
+                y_pairs.append(int(owner[k] == owner[k - 1]))
+        for gi, g in enumerate(gold):
+            run = [u for u, o in zip(doc_units, owner) if o == gi]
+            if run:
+                groups.append((run, g))
+        doc.user_data.pop(CONTEXT_KEY, None)
+    return SpanTargets(units, np.asarray(y), pairs, np.asarray(y_pairs), groups)
+
+
+def boundary_examples(groups: list[tuple[list[Span], tuple[int, int]]]) -> tuple[list[Span], np.ndarray, float]:
+    """Boundary options of each gold run of units, 1 where the option equals the gold span.
+
+    Also returns the share of gold spans that some option reproduces exactly
+    (the ceiling for exact-match recall).
+    """
+    cands: list[Span] = []
+    y: list[int] = []
+    covered = 0
+    for run, gold in groups:
+        doc = run[0].doc
+        found = False
+        for s, e in boundary_options(run):
+            span = doc[s:e]
+            match = _strip_punct(doc.text, span.start_char, span.end_char) == gold
+            found |= match
+            cands.append(span)
+            y.append(int(match))
+        covered += found
+    return cands, np.asarray(y), covered / max(len(groups), 1)
+
+
+def label_examples(docs: list[Doc], records: list[Record]) -> tuple[list[Span], list[str]]:
+    spans, labels = [], []
+    for doc, rec in zip(docs, records):
+        for s in rec.spans:
+            span = doc.char_span(s["start"], s["end"], alignment_mode="expand")
+            if span is not None and len(span):
+                spans.append(span)
+                labels.append(s["label"])
+    return spans, labels
+
+
+def label_matrix(records: list[Record]) -> np.ndarray:
+    return np.asarray([[int(lab in r.labels) for lab in LABELS] for r in records])
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray, grid: tuple[float, ...]) -> tuple[float, float]:
+    """The threshold on the grid with the best F1 (ties: the one nearest 0.5)."""
+    best = (0.5, -1.0)
+    for t in grid:
+        pred = p >= t
+        tp = int((pred & (y == 1)).sum())
+        fp = int((pred & (y == 0)).sum())
+        fn = int((~pred & (y == 1)).sum())
+        f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+        if f1 > best[1] + 1e-9 or (abs(f1 - best[1]) <= 1e-9 and abs(t - 0.5) < abs(best[0] - 0.5)):
+            best = (float(t), f1)
+    return best
+
+
+def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None = None) -> Language:
+    """Fit every component on ``train`` and tune thresholds on ``dev``."""
+    cfg = cfg or TrainConfig()
+    if not train:
+        raise ValueError("the training split is empty")
+    if not dev:
+        raise ValueError("the dev split is empty: thresholds are tuned on it")
+    t0 = time.perf_counter()
+    nlp = blank_pipeline()
+    marker: RealizationMarker = nlp.get_pipe("breakthrough_realizations")
+    cat = nlp.get_pipe("breakthrough_categorizer")
+    train_docs = make_docs(nlp, train)
+    dev_docs = make_docs(nlp, dev)
+
+    t = span_targets(marker, train_docs, train)
+    if t.y_units.sum() < cfg.calibration_folds or (t.y_units == 0).sum() < cfg.calibration_folds:
+        raise ValueError("not enough realization spans in the training split to train the span detector")
+    marker.detector = make_detector(cfg).fit(t.units, t.y_units)
+    if len(set(t.y_pairs.tolist())) == 2:
+        marker.joiner = make_joiner(cfg).fit(t.pairs, t.y_pairs)
+    b_cands, y_b, coverage = boundary_examples(t.groups)
+    if y_b.sum() and (y_b == 0).sum():
+        marker.boundary = make_boundary(cfg).fit(b_cands, y_b)
+    l_spans, l_labels = label_examples(train_docs, train)
+    marker.labeler = make_labeler(cfg).fit(l_spans, l_labels)
+
+    # Span threshold: the best overlap-F1 on dev, decoding cached detector scores.
+    from .evaluation import span_prf
+
+    units, owners, scores, mods = marker.score_units(dev_docs)
+    best_t, best_f = marker.threshold, -1.0
+    for t in cfg.threshold_grid:
+        marker.decode(dev_docs, units, owners, scores, mods, t)
+        f = span_prf(dev, dev_docs)["overlap"]["f1"]
+        if f > best_f + 1e-9:
+            best_t, best_f = float(t), f
+    marker.threshold = best_t
+    for doc in dev_docs:
+        doc.user_data.pop(CONTEXT_KEY, None)
+
+    Y = label_matrix(train)
+    if (Y.sum(axis=0) < cfg.calibration_folds).any():
+        raise ValueError(f"every label needs at least {cfg.calibration_folds} training entries; counts: {Y.sum(axis=0)}")
+    cat.model = make_categorizer_model(cfg).fit(train_docs, Y)
+    P = cat.predict_proba(dev_docs)
+    Yd = label_matrix(dev)
+    dev_f1 = {}
+    for j, label in enumerate(LABELS):
+        cat.thresholds[label], dev_f1[label] = best_threshold(Yd[:, j], P[:, j], cfg.threshold_grid)
+    info = {
+        "seed": cfg.seed,
+        "train_entries": len(train),
+        "dev_entries": len(dev),
+        "train_seconds": round(time.perf_counter() - t0, 1),
+        "boundary_candidate_coverage": round(coverage, 4),
+        "dev_span_overlap_f1_at_threshold": round(best_f, 4),
+        "dev_label_f1_at_threshold": {k: round(v, 4) for k, v in dev_f1.items()},
+    }
+    marker.meta = dict(info)
+    cat.meta = dict(info)
+    nlp.meta["name"] = "journal_breakthroughs"
+    nlp.meta["training"] = info
+    logger.info("trained in %.1fs", info["train_seconds"])
+    return nlp
+
+
+def train(corpus_dir: str | Path, cfg: TrainConfig | None = None) -> Language:
+    """Train from ``corpus_dir`` (``train.jsonl`` and ``dev.jsonl``)."""
+    splits = load_splits(corpus_dir)
+    return fit_pipeline(splits["train"], splits["dev"], cfg)

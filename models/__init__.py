@@ -1,0 +1,1 @@
+"""Trained pipelines shipped with breakthrough-nlp (installed as ``breakthrough_nlp.models``)."""

@@ -1,0 +1,116 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from breakthrough_nlp.cli import main
+
+
+def _jsonl(path, n, bad_lines=()):
+    lines = []
+    for i in range(n):
+        if i in bad_lines:
+            lines.append('{"text": broken')
+        else:
+            lines.append(json.dumps({"id": f"e{i}", "author": f"w{i % 3}", "date": "2024-01-01",
+                                     "text": f"Entry {i}. Every time I say yes to everything I end up tired."}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_annotate_writes_one_row_per_entry(tmp_path, suffix):
+    src = _jsonl(tmp_path / "in.jsonl", 12, bad_lines={4})
+    out = tmp_path / f"out{suffix}"
+    code = main(["annotate", str(src), "-o", str(out), "--quiet"])
+    assert code == 1  # one entry failed
+    if suffix == ".csv":
+        df = pd.read_csv(out)
+    elif suffix == ".jsonl":
+        df = pd.read_json(out, lines=True)
+    else:
+        df = pd.read_parquet(out)
+    assert len(df) == 12
+    assert list(df["entry_index"]) == list(range(12))
+    assert (df["status"] == "ok").sum() == 11
+    assert "line 5" in df.loc[4, "status"]
+    assert df.loc[0, "locator"] == "line 1"
+    assert not (tmp_path / f"out{suffix}.partial").exists()
+
+
+def test_exit_status_zero_when_all_ok_and_summary_line(tmp_path, capsys):
+    src = _jsonl(tmp_path / "in.jsonl", 3)
+    assert main(["annotate", str(src), "-o", str(tmp_path / "o.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "3 entries: 3 ok, 0 failed" in err
+
+
+def test_many_formats_in_one_run(fixtures, tmp_path):
+    out = tmp_path / "all.jsonl"
+    inputs = [fixtures / "journal.md", fixtures / "daily", fixtures / "jrnl_export.json",
+              fixtures / "dayone" / "Journal.json", fixtures / "entries.csv"]
+    main(["annotate", *map(str, inputs), "-o", str(out), "--quiet"])
+    df = pd.read_json(out, lines=True)
+    assert len(df) == 4 + 3 + 3 + 3 + 3
+    assert df["source"].str.endswith("journal.md").sum() == 4
+    text_by_row = {}
+    for _, row in df.iterrows():
+        for span in row["realizations"]:
+            assert span["end"] > span["start"]
+            text_by_row[row["entry_index"]] = span["text"]
+
+
+def test_unknown_output_extension_is_an_error(tmp_path, capsys):
+    src = _jsonl(tmp_path / "in.jsonl", 1)
+    assert main(["annotate", str(src), "-o", str(tmp_path / "out.xlsx")]) == 2
+    assert ".csv, .parquet or .jsonl" in capsys.readouterr().err
+
+
+def test_resume_after_kill_neither_redoes_nor_duplicates(tmp_path):
+    src = _jsonl(tmp_path / "in.jsonl", 1500)
+    out = tmp_path / "out.csv"
+    cmd = [sys.executable, "-m", "breakthrough_nlp.cli", "annotate", str(src), "-o", str(out), "--quiet"]
+    proc = subprocess.Popen(cmd)
+    partial = tmp_path / "out.csv.partial"
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(partial.glob("chunk-*.jsonl")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    chunks = list(partial.glob("chunk-*.jsonl"))
+    assert chunks, "no chunk was written before the kill"
+    assert not out.exists(), "no output file is left half-written"
+    # Without --resume the leftover state is reported, not silently overwritten.
+    assert subprocess.run(cmd, capture_output=True, text=True).returncode == 2
+    done_before = sum(1 for c in chunks for _ in c.open())
+    res = subprocess.run(cmd + ["--resume"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    df = pd.read_csv(out)
+    assert len(df) == 1500
+    assert list(df["entry_index"]) == list(range(1500))
+    assert df["id"].tolist() == [f"e{i}" for i in range(1500)]
+    assert done_before < 1500
+
+
+def test_resume_refuses_changed_inputs(tmp_path):
+    src = _jsonl(tmp_path / "in.jsonl", 5)
+    out = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    partial.mkdir()
+    (partial / "chunk-0000000.jsonl").write_text(json.dumps({"source": "other.jsonl", "locator": "line 1",
+                                                              "status": "ok"}) + "\n")
+    assert main(["annotate", str(src), "-o", str(out), "--resume", "--quiet"]) == 2
+
+
+def test_n_process_two_matches_one(tmp_path):
+    src = _jsonl(tmp_path / "in.jsonl", 40)
+    main(["annotate", str(src), "-o", str(tmp_path / "a.jsonl"), "--quiet"])
+    main(["annotate", str(src), "-o", str(tmp_path / "b.jsonl"), "--quiet", "--n-process", "2", "--batch-size", "8"])
+    a = pd.read_json(tmp_path / "a.jsonl", lines=True)
+    b = pd.read_json(tmp_path / "b.jsonl", lines=True)
+    pd.testing.assert_frame_equal(a, b)

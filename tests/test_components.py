@@ -1,0 +1,96 @@
+import pytest
+import spacy
+
+from breakthrough_nlp import LABELS, SPAN_LABELS
+
+PATTERN_TEXT = (
+    "Another late night at the office. Every time I say yes to everything I end up "
+    "burned out and hating myself. I said yes to the Henderson deck again today."
+)
+
+
+def test_cats_are_probabilities_for_the_three_labels(nlp):
+    doc = nlp(PATTERN_TEXT)
+    assert set(doc.cats) == set(LABELS)
+    assert all(0.0 <= p <= 1.0 for p in doc.cats.values())
+
+
+def test_breakthroughs_follow_stored_thresholds(nlp):
+    cat = nlp.get_pipe("breakthrough_categorizer")
+    for text in [PATTERN_TEXT, "Groceries. Laundry. Bed.", "I don't want the promotion. I want my evenings with the kids."]:
+        doc = nlp(text)
+        assert isinstance(doc._.breakthroughs, tuple)
+        assert list(doc._.breakthroughs) == [lab for lab in LABELS if lab in doc._.breakthroughs]
+        for label in LABELS:
+            by_threshold = doc.cats[label] >= cat.thresholds[label]
+            sources = doc.user_data["breakthrough_nlp.label_sources"]
+            assert (label in doc._.breakthroughs) == (by_threshold or sources.get(label) == "span")
+
+
+def test_thresholds_were_tuned_not_defaulted(nlp):
+    cat = nlp.get_pipe("breakthrough_categorizer")
+    assert set(cat.thresholds) == set(LABELS)
+    assert all(0.0 < t < 1.0 for t in cat.thresholds.values())
+    assert any(abs(t - 0.5) > 1e-9 for t in cat.thresholds.values())
+
+
+def test_spans_have_labels_scores_and_clean_edges(nlp):
+    doc = nlp(PATTERN_TEXT)
+    group = doc.spans["realizations"]
+    assert len(group.attrs["scores"]) == len(group)
+    for span, score in zip(group, group.attrs["scores"]):
+        assert span.label_ in SPAN_LABELS
+        assert 0.0 <= score <= 1.0
+        assert span.text == span.text.strip()
+        assert span.text[-1] not in ".,;:!?"
+        assert doc.text[span.start_char:span.end_char] == span.text
+
+
+def test_pattern_realization_is_marked(nlp):
+    doc = nlp(PATTERN_TEXT)
+    texts = [s.text for s in doc.spans["realizations"]]
+    assert any("Every time I say yes" in t for t in texts), texts
+
+
+def test_confident_span_label_agrees_with_entry_labels(nlp):
+    cat = nlp.get_pipe("breakthrough_categorizer")
+    doc = nlp(PATTERN_TEXT)
+    group = doc.spans["realizations"]
+    for span, score in zip(group, group.attrs["scores"]):
+        if span.label_ in LABELS and score >= cat.span_agreement:
+            assert span.label_ in doc._.breakthroughs
+
+
+def test_candidates_keep_rejection_reasons(nlp):
+    doc = nlp("My sister finally understood she hates her job. I still don't get why I do this.")
+    cands = doc.spans["realization_candidates"]
+    assert len(cands) == 2
+    reasons = cands.attrs["reasons"]
+    assert len(reasons) == len(cands) == len(cands.attrs["scores"])
+    assert reasons[0].startswith("OTHER_EXPERIENCER")
+    assert reasons[1].startswith("NEGATED")
+    assert len(doc.spans["realizations"]) == 0
+
+
+def test_explain_names_cues_and_features(nlp):
+    doc = nlp("I finally noticed that I only call my mother when I need money.")
+    marker = nlp.get_pipe("breakthrough_realizations")
+    span = doc.spans["realization_candidates"][0]
+    info = marker.explain(span)
+    assert "noticed" in info["cues"]
+    assert info["features"] and all("feature" in f and "contribution" in f for f in info["features"])
+
+
+def test_empty_and_whitespace_docs(nlp):
+    for text in ["", "   \n\n  "]:
+        doc = nlp(text)
+        assert len(doc.spans["realizations"]) == 0
+        assert set(doc.cats) == set(LABELS)
+
+
+def test_untrained_component_gives_clear_error():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("breakthrough_sentencizer")
+    nlp.add_pipe("breakthrough_realizations")
+    with pytest.raises(ValueError, match="no trained model"):
+        nlp("hello")

@@ -1,0 +1,57 @@
+import json
+
+import spacy
+
+from breakthrough_nlp.cli import main
+from breakthrough_nlp.corpus import Record
+from breakthrough_nlp.evaluation import match_spans, span_prf
+
+
+def test_exact_match_ignores_trailing_punctuation_and_overlap_needs_half():
+    nlp = spacy.blank("en")
+    text = "I see it now. Every time I rush I fall apart."
+    doc = nlp.make_doc(text)
+    s = text.index("Every")
+    gold = [(s, len(text))]  # with the full stop
+    matched, exact = match_spans(doc, gold, [(s, len(text) - 1)])
+    assert matched == [(0, 0)] and exact == {(0, 0)}
+    # "I fall apart" shares 3 of the gold's 7 words: less than half, no match.
+    t = text.index("I fall")
+    matched, exact = match_spans(doc, gold, [(t, len(text) - 1)])
+    assert matched == [] and not exact
+    # "I rush I fall apart" shares 5 of 7: a match by overlap, not exact.
+    t = text.index("I rush")
+    matched, exact = match_spans(doc, gold, [(t, len(text) - 1)])
+    assert matched == [(0, 0)] and not exact
+
+
+def test_span_prf_counts_decoys_marked():
+    nlp = spacy.blank("en")
+    text = "Realized I left my keys. Every time I rush I fall apart."
+    doc = nlp.make_doc(text)
+    doc.spans["realizations"] = [doc.char_span(0, 23, label="other")]
+    doc.spans["realizations"].attrs["scores"] = [0.9]
+    rec = Record(id="a", text=text, labels=["patterns"], spans=[{"start": 25, "end": 55, "label": "patterns"}],
+                 decoys=[{"start": 0, "end": 23, "type": "trivial"}])
+    res = span_prf([rec], [doc])
+    assert res["overlap"]["tp"] == 0 and res["overlap"]["fp"] == 1 and res["overlap"]["fn"] == 1
+    assert res["hard_negative_fp_rate"]["trivial"] == {"rate": 1.0, "marked": 1, "total": 1}
+
+
+def test_evaluate_cli_table_and_json(fixtures, capsys):
+    from breakthrough_nlp.api import default_model_path
+
+    path = str(fixtures / "small_eval.jsonl")
+    assert main(["evaluate", str(default_model_path()), path]) == 0
+    table = capsys.readouterr().out
+    for word in ("feelings", "patterns", "values", "macro-F1", "exact", "overlap"):
+        assert word in table
+    assert main(["evaluate", str(default_model_path()), path, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["entries"] == 6
+    for label in ("feelings", "patterns", "values"):
+        assert {"precision", "recall", "f1", "brier"} <= set(result["labels"][label])
+    assert 0.0 <= result["labels"]["macro_f1"] <= 1.0
+    for kind in ("exact", "overlap"):
+        assert {"precision", "recall", "f1"} <= set(result["spans"][kind])
+    assert set(result["spans"]["hard_negative_fp_rate"]) == {"trivial", "other_person"}

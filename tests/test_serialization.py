@@ -1,0 +1,135 @@
+import json
+import subprocess
+import sys
+
+import pytest
+import spacy
+
+import breakthrough_nlp
+from breakthrough_nlp.api import default_model_path
+from breakthrough_nlp.model_io import ModelLoadError
+
+TEXTS = [
+    "Every time I say yes to everything I end up burned out and hating myself.",
+    "Talking about the funeral I finally let myself feel how angry I was at him.",
+    "I don't want the promotion. I want my evenings with the kids.",
+    "Realized I left my keys at work. Pizza for dinner.",
+]
+
+
+def outputs(nlp, texts=TEXTS):
+    out = []
+    for doc in nlp.pipe(texts):
+        group = doc.spans["realizations"]
+        out.append((
+            {k: round(v, 10) for k, v in doc.cats.items()},
+            doc._.breakthroughs,
+            [(s.start_char, s.end_char, s.label_) for s in group],
+            [round(x, 6) for x in group.attrs["scores"]],
+            list(doc.spans["realization_candidates"].attrs["reasons"]),
+        ))
+    return out
+
+
+def test_to_disk_then_spacy_load_gives_identical_outputs(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "model")
+    again = spacy.load(tmp_path / "model")
+    assert outputs(again) == outputs(nlp)
+
+
+def test_component_bytes_round_trip(nlp):
+    fresh = spacy.load(default_model_path())
+    for name in ("breakthrough_realizations", "breakthrough_categorizer"):
+        data = nlp.get_pipe(name).to_bytes()
+        fresh.get_pipe(name).from_bytes(data)
+    assert outputs(fresh) == outputs(nlp)
+
+
+def test_nlp_to_bytes_round_trip(nlp):
+    data = nlp.to_bytes()
+    other = spacy.load(default_model_path())
+    other.from_bytes(data)
+    assert outputs(other) == outputs(nlp)
+
+
+def test_model_directory_is_a_standard_spacy_pipeline():
+    path = default_model_path()
+    assert (path / "config.cfg").exists() and (path / "meta.json").exists()
+    assert (path / "README.md").exists(), "the model card ships with the model"
+    for name in ("breakthrough_realizations", "breakthrough_categorizer"):
+        assert (path / name / "cfg.json").is_dir() is False and (path / name / "cfg.json").exists()
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["name"]
+
+
+def test_tampered_model_file_is_refused(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "m")
+    f = tmp_path / "m" / "breakthrough_categorizer" / "model.skops"
+    data = bytearray(f.read_bytes())
+    data[-40] ^= 0xFF
+    f.write_bytes(bytes(data))
+    with pytest.raises(ModelLoadError, match="checksum"):
+        breakthrough_nlp.load(tmp_path / "m")
+
+
+def test_untrusted_types_are_refused_unless_trusted(nlp, tmp_path):
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    nlp.to_disk(tmp_path / "m")
+    comp = tmp_path / "m" / "breakthrough_categorizer"
+    cfg = json.loads((comp / "cfg.json").read_text())
+    data = sio.dumps(FunctionTransformer(func=print))
+    (comp / "model.skops").write_bytes(data)
+    import hashlib
+
+    cfg["checksums"]["model"] = hashlib.sha256(data).hexdigest()
+    (comp / "cfg.json").write_text(json.dumps(cfg))
+    with pytest.raises(ModelLoadError, match="does not trust"):
+        breakthrough_nlp.load(tmp_path / "m")
+
+
+def test_version_mismatch_warns_with_both_versions(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "m")
+    comp = tmp_path / "m" / "breakthrough_categorizer"
+    cfg = json.loads((comp / "cfg.json").read_text())
+    cfg["versions"]["scikit-learn"] = "0.1.0"
+    (comp / "cfg.json").write_text(json.dumps(cfg))
+    with pytest.warns(UserWarning, match="scikit-learn 0.1.0"):
+        breakthrough_nlp.load(tmp_path / "m")
+
+
+def test_spacy_load_in_fresh_process_without_importing_package():
+    code = (
+        "import sys, spacy\n"
+        f"nlp = spacy.load({str(default_model_path())!r})\n"
+        "doc = nlp('Every time I say yes to everything I end up burned out.')\n"
+        "print(nlp.pipe_names)\n"
+        "print(sorted(doc.cats))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "breakthrough_categorizer" in res.stdout
+    assert "['feelings', 'patterns', 'values']" in res.stdout
+
+
+def test_load_missing_path_is_clear(tmp_path):
+    with pytest.raises(OSError, match="No spaCy pipeline"):
+        breakthrough_nlp.load(tmp_path / "nope")
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_n_process_gives_same_results(nlp, n_process):
+    texts = TEXTS * 3
+    expected = outputs(nlp, texts)
+    docs = list(nlp.pipe(texts, n_process=n_process, batch_size=2))
+    got = []
+    for doc in docs:
+        group = doc.spans["realizations"]
+        got.append((
+            {k: round(v, 10) for k, v in doc.cats.items()},
+            tuple(doc._.breakthroughs),
+            [(s.start_char, s.end_char, s.label_) for s in group],
+            [round(x, 6) for x in group.attrs["scores"]],
+            list(doc.spans["realization_candidates"].attrs["reasons"]),
+        ))
+    assert got == expected

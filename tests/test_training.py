@@ -1,0 +1,73 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import cross_validate
+
+from breakthrough_nlp.cli import main
+from breakthrough_nlp.corpus import read_jsonl
+from breakthrough_nlp.training import TrainConfig, blank_pipeline, fit_pipeline, make_categorizer_model, make_docs
+
+
+def _subset(corpus_dir: Path, tmp_path: Path, n_train=400, n_dev=120) -> Path:
+    out = tmp_path / "corpus"
+    out.mkdir()
+    for split, n in (("train", n_train), ("dev", n_dev)):
+        lines = (corpus_dir / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()[:n]
+        (out / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def _predictions(nlp, texts):
+    res = []
+    for doc in nlp.pipe(texts):
+        res.append((tuple(round(v, 12) for v in doc.cats.values()), doc._.breakthroughs,
+                    [(s.start_char, s.end_char, s.label_) for s in doc.spans["realizations"]]))
+    return res
+
+
+def test_training_is_deterministic_with_a_seed(corpus_dir, tmp_path):
+    small = _subset(corpus_dir, tmp_path)
+    train, dev = read_jsonl(small / "train.jsonl"), read_jsonl(small / "dev.jsonl")
+    texts = [r.text for r in read_jsonl(corpus_dir / "test.jsonl")[:40]]
+    a = fit_pipeline(train, dev, TrainConfig(seed=3))
+    b = fit_pipeline(train, dev, TrainConfig(seed=3))
+    assert _predictions(a, texts) == _predictions(b, texts)
+    assert a.get_pipe("breakthrough_categorizer").thresholds == b.get_pipe("breakthrough_categorizer").thresholds
+    assert a.get_pipe("breakthrough_realizations").threshold == b.get_pipe("breakthrough_realizations").threshold
+
+
+def test_thresholds_are_tuned_on_dev_and_saved(corpus_dir, tmp_path):
+    small = _subset(corpus_dir, tmp_path)
+    assert main(["train", str(small), "-o", str(tmp_path / "model")]) == 0
+    cfg = json.loads((tmp_path / "model" / "breakthrough_categorizer" / "cfg.json").read_text())
+    assert set(cfg["thresholds"]) == {"feelings", "patterns", "values"}
+    assert cfg["meta"]["dev_entries"] == 120
+    assert "checksums" in cfg and "versions" in cfg
+
+
+def test_training_needs_a_dev_split(corpus_dir, tmp_path):
+    train = read_jsonl(corpus_dir / "train.jsonl")[:50]
+    with pytest.raises(ValueError, match="dev split is empty"):
+        fit_pipeline(train, [])
+
+
+def test_categorizer_model_follows_sklearn_contract(corpus_dir):
+    records = read_jsonl(corpus_dir / "dev.jsonl")[:150]
+    nlp = blank_pipeline()
+    docs = make_docs(nlp, records)
+    y = np.asarray([int("patterns" in r.labels) for r in records])
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from breakthrough_nlp.features import TokenFeatures
+
+    pipe = Pipeline([("features", TokenFeatures(n_features=2**12)), ("clf", LogisticRegression(max_iter=500))])
+    cloned = clone(pipe)
+    assert cloned.get_params()["features__n_features"] == 2**12
+    scores = cross_validate(pipe, docs, y, cv=3, scoring="f1")
+    assert len(scores["test_score"]) == 3
+    full = clone(make_categorizer_model(TrainConfig()))
+    assert "clf__estimator__estimator__C" in full.get_params()
