@@ -1,0 +1,133 @@
+"""Second, independent labelling of a 10% sample, and agreement with the first pass.
+
+    python corpora/tools/second_pass.py sample    # writes second_pass/blind.txt (ids and texts only)
+    python corpora/tools/second_pass.py agree     # reads second_pass/labels*.txt, prints agreement
+
+The sample is every entry whose id hashes to 0 mod 10 (stable as the corpus grows).
+The second reader sees only the annotation guide and ``blind.txt``, and writes::
+
+    === id: w301-007 | labels: patterns
+    --- span: patterns | exact words of the realization
+
+Agreement: Cohen's kappa per label (entry level), and span agreement as F1 between
+the two passes with exact and overlap matching (the evaluation's definitions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent / "journal-breakthroughs"
+OUT = CORPUS / "second_pass"
+LABELS = ("feelings", "patterns", "values")
+
+
+def _records() -> list[dict]:
+    rows = []
+    for split in ("train", "dev", "test"):
+        with (CORPUS / f"{split}.jsonl").open(encoding="utf-8") as fh:
+            rows += [json.loads(line) for line in fh]
+    return rows
+
+
+def in_sample(entry_id: str) -> bool:
+    return int(hashlib.sha1(entry_id.encode()).hexdigest(), 16) % 10 == 0
+
+
+def sample() -> None:
+    OUT.mkdir(exist_ok=True)
+    rows = [r for r in _records() if in_sample(r["id"])]
+    with (OUT / "blind.txt").open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(f"=== id: {r['id']}\n{r['text']}\n\n")
+    print(f"{len(rows)} entries written to {OUT / 'blind.txt'}")
+
+
+HEADER = re.compile(r"^===\s*id:\s*(\S+)\s*\|\s*labels:\s*(.*)$")
+SPAN = re.compile(r"^---\s*span:\s*([a-z]+)\s*\|\s*(.*)$")
+
+
+def read_second(paths: list[Path], texts: dict[str, str]) -> tuple[dict[str, dict], list[str]]:
+    out: dict[str, dict] = {}
+    problems = []
+    current = None
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            m = HEADER.match(line)
+            if m:
+                eid, labs = m.group(1), m.group(2).strip()
+                if eid not in texts:
+                    problems.append(f"{path}:{n}: unknown id {eid}")
+                    current = None
+                    continue
+                labels = [] if labs in ("", "-") else [x.strip() for x in labs.split(",")]
+                current = out.setdefault(eid, {"labels": labels, "spans": []})
+                continue
+            m = SPAN.match(line)
+            if m and current is not None:
+                label, quote = m.group(1), m.group(2).strip().rstrip(".,;:!?…").strip()
+                text = texts[eid]
+                start = text.find(quote)
+                if start < 0:
+                    problems.append(f"{path}:{n}: quote not found in {eid}: {quote[:60]!r}")
+                    continue
+                current["spans"].append({"start": start, "end": start + len(quote), "label": label})
+    return out, problems
+
+
+def kappa(a: list[int], b: list[int]) -> float:
+    n = len(a)
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return (po - pe) / (1 - pe) if pe < 1 else 1.0
+
+
+def agree() -> dict:
+    sys.path.insert(0, str(HERE.parents[1]))
+    import spacy
+
+    from breakthrough_nlp.evaluation import match_spans
+
+    rows = {r["id"]: r for r in _records() if in_sample(r["id"])}
+    second, problems = read_second(sorted(OUT.glob("labels*.txt")), {k: v["text"] for k, v in rows.items()})
+    for p in problems:
+        print("PROBLEM", p)
+    ids = sorted(set(rows) & set(second))
+    result: dict = {"entries": len(ids), "sampled": len(rows), "kappa": {}, "spans": {}}
+    for lab in LABELS:
+        a = [int(lab in rows[i]["labels"]) for i in ids]
+        b = [int(lab in second[i]["labels"]) for i in ids]
+        result["kappa"][lab] = round(kappa(a, b), 3)
+        result.setdefault("raw_agreement", {})[lab] = round(sum(x == y for x, y in zip(a, b)) / len(ids), 3)
+    anyb = [int(bool(rows[i]["labels"])) for i in ids], [int(bool(second[i]["labels"])) for i in ids]
+    result["kappa"]["any_label"] = round(kappa(*anyb), 3)
+    nlp = spacy.blank("en")
+    ex = ov = lab_ok = n1 = n2 = 0
+    for i in ids:
+        doc = nlp.make_doc(rows[i]["text"])
+        g1 = [(s["start"], s["end"]) for s in rows[i]["spans"]]
+        g2 = [(s["start"], s["end"]) for s in second[i]["spans"]]
+        matched, exact = match_spans(doc, g1, g2)
+        n1 += len(g1)
+        n2 += len(g2)
+        ov += len(matched)
+        ex += len(exact)
+        lab_ok += sum(rows[i]["spans"][a]["label"] == second[i]["spans"][b]["label"] for a, b in matched)
+    for name, k in (("exact", ex), ("overlap", ov)):
+        p, r = k / max(n2, 1), k / max(n1, 1)
+        result["spans"][name] = {"f1": round(2 * p * r / max(p + r, 1e-9), 3), "matched": k}
+    result["spans"]["first_pass_spans"] = n1
+    result["spans"]["second_pass_spans"] = n2
+    result["spans"]["label_agreement_on_overlap"] = round(lab_ok / max(ov, 1), 3)
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    {"sample": sample, "agree": agree}[sys.argv[1]]()

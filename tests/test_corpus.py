@@ -1,0 +1,156 @@
+"""Checks on the shipped corpus: format, size, balance, splits, and hand-written variety."""
+
+import json
+import re
+from collections import Counter, defaultdict
+
+import pytest
+
+from breakthrough_nlp.corpus import CorpusError, read_jsonl, validate
+from breakthrough_nlp.labels import LABELS
+
+CUE_RE = re.compile(
+    r"\b(realiz|realis|understand|understood|notic|hit me|see now|i see\b|saw that|see that|dawn|"
+    r"figured|figure out|recogni|learn|aware|occurred to me|click|epiphany|light ?bulb|struck me|"
+    r"get it now|got it now|insight|turns out|discover)",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def splits(corpus_dir):
+    return {s: read_jsonl(corpus_dir / f"{s}.jsonl") for s in ("train", "dev", "test")}
+
+
+@pytest.fixture(scope="module")
+def records(splits):
+    return [r for rs in splits.values() for r in rs]
+
+
+def test_corpus_is_valid(corpus_dir):
+    assert validate(corpus_dir) == []
+
+
+def test_size_writers_and_split_by_writer(splits, records):
+    assert len(records) >= 1500
+    writers = {r.author for r in records}
+    assert len(writers) >= 80
+    by_split = {s: {r.author for r in rs} for s, rs in splits.items()}
+    assert not (by_split["train"] & by_split["dev"])
+    assert not (by_split["train"] & by_split["test"])
+    assert not (by_split["dev"] & by_split["test"])
+    shares = {s: len(rs) / len(records) for s, rs in splits.items()}
+    assert 0.62 <= shares["train"] <= 0.78
+    assert 0.10 <= shares["dev"] <= 0.20 and 0.10 <= shares["test"] <= 0.20
+
+
+def test_label_balance(records):
+    unlabelled = sum(1 for r in records if not r.labels)
+    assert unlabelled / len(records) >= 0.40
+    counts = Counter(lab for r in records for lab in r.labels)
+    assert all(counts[lab] >= 300 for lab in LABELS), counts
+    labelled = [r for r in records if r.labels]
+    assert sum(1 for r in labelled if len(r.labels) >= 2) / len(labelled) >= 0.15
+
+
+def test_spans_and_cue_words(records):
+    spans = [r.text[s["start"]:s["end"]] for r in records for s in r.spans]
+    assert len(spans) >= 800
+    cueless = sum(1 for t in spans if not CUE_RE.search(t))
+    assert cueless / len(spans) >= 1 / 3
+
+
+def test_hard_negatives_cover_every_exclusion(records):
+    decoys = Counter(d["type"] for r in records for d in r.decoys)
+    assert sum(1 for r in records if r.decoys and not r.spans) >= 300
+    for kind in ("trivial", "other_person", "negated", "hypothetical", "asked", "generic", "sarcasm",
+                 "quoted_advice", "mood_report", "goal_list", "doubted"):
+        assert decoys[kind] >= 30, (kind, decoys[kind])
+
+
+def test_long_dated_journals_for_timelines(records):
+    dated = defaultdict(list)
+    for r in records:
+        if r.date:
+            dated[r.author].append(r.date)
+    long_runs = [a for a, ds in dated.items() if len(ds) >= 10]
+    assert len(long_runs) >= 20
+    for a in long_runs:
+        assert dated[a] == sorted(dated[a]), f"{a}'s dates are not in order"
+
+
+def test_lengths_and_registers_vary(records):
+    words = sorted(len(r.text.split()) for r in records)
+    assert words[0] <= 10 and words[-1] >= 300
+    assert sum(1 for w in words if w < 20) >= 0.08 * len(words)
+    lowercase_entries = sum(1 for r in records if r.text == r.text.lower())
+    bullet_entries = sum(1 for r in records if re.search(r"^\s*[-*•]\s", r.text, re.M))
+    assert lowercase_entries >= 30 and bullet_entries >= 30
+
+
+def _ngrams(text, n):
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_no_near_duplicates(records):
+    """No two entries share more than 30% of their word 5-grams."""
+    grams = [_ngrams(r.text, 5) for r in records]
+    index = defaultdict(set)
+    for i, g in enumerate(grams):
+        for gram in g:
+            index[gram].add(i)
+    shared = Counter()
+    for ids in index.values():
+        if 1 < len(ids) < 50:
+            ids = sorted(ids)
+            for a in range(len(ids)):
+                for b in range(a + 1, len(ids)):
+                    shared[ids[a], ids[b]] += 1
+    worst = []
+    for (a, b), n in shared.items():
+        small = min(len(grams[a]), len(grams[b]))
+        if small and n / small > 0.30:
+            worst.append((records[a].id, records[b].id, n / small))
+    assert not worst, worst[:10]
+
+
+def test_no_eight_word_sequence_in_more_than_five_entries(records):
+    counts = Counter()
+    for r in records:
+        counts.update(_ngrams(r.text, 8))
+    repeated = [(" ".join(g), c) for g, c in counts.items() if c > 5]
+    assert not repeated, repeated[:10]
+
+
+def test_validator_reports_every_problem_with_file_and_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    rows = [
+        {"id": "a", "text": "Fine entry.", "labels": [], "spans": []},
+        {"id": "a", "text": "Duplicate id.", "labels": [], "spans": []},
+        {"id": "b", "text": "Span out of range.", "labels": ["values"], "spans": [{"start": 5, "end": 99, "label": "values"}]},
+        {"id": "c", "text": "Leading space span.", "labels": ["values"], "spans": [{"start": 7, "end": 13, "label": "values"}]},
+        {"id": "d", "text": "Label missing.", "labels": [], "spans": [{"start": 0, "end": 5, "label": "patterns"}]},
+        {"id": "e", "text": "Unknown label.", "labels": ["joy"], "spans": []},
+        {"id": "f", "date": "March 3rd", "text": "Bad date.", "labels": [], "spans": []},
+    ]
+    bad.write_text("\n".join(json.dumps(r) for r in rows) + "\n{not json\n", encoding="utf-8")
+    problems = validate(bad)
+    text = "\n".join(map(str, problems))
+    assert f"{bad}:2: duplicate id 'a'" in text
+    assert f"{bad}:3:" in text and "outside the text" in text
+    assert f"{bad}:4:" in text and "whitespace" in text
+    assert f"{bad}:5:" in text and "not in the entry's labels" in text
+    assert f"{bad}:6:" in text and "unknown label 'joy'" in text
+    assert f"{bad}:7:" in text and "not an ISO date" in text
+    assert f"{bad}:8:" in text and "malformed JSON" in text
+    with pytest.raises(CorpusError) as err:
+        read_jsonl(bad)
+    assert len(err.value.problems) == len(problems)
+
+
+def test_validate_cli(corpus_dir, capsys):
+    from breakthrough_nlp.cli import main
+
+    assert main(["validate", str(corpus_dir)]) == 0
+    assert "corpus is valid" in capsys.readouterr().out
