@@ -218,6 +218,7 @@ def annotate(
     text_key: str = "text",
     batch_size: int = 64,
     n_process: int = 1,
+    include_text: bool = False,
 ) -> pd.DataFrame:
     """Annotate entries into a DataFrame with one row per entry, in input order.
 
@@ -226,10 +227,15 @@ def annotate(
     entry's position, id, date, author, word count, ``p_feelings``,
     ``p_patterns``, ``p_values``, the predicted ``labels``, the
     ``realizations`` (dicts with start, end, label, score, text; offsets index
-    the original text) and a ``status`` (``ok`` or the error).
+    the original text) and a ``status`` (``ok`` or the error). With
+    ``include_text=True`` a ``text`` column holds each entry's text (for
+    timelines, reports and highlighting).
     """
-    rows = list(iter_annotations(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process))
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    keep = (text_key,) if include_text else ()
+    rows = list(iter_annotations(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process,
+                                 keep=keep))
+    df = pd.DataFrame(rows, columns=RESULT_COLUMNS + list(keep))
+    return df.rename(columns={text_key: "text"}) if include_text else df
 
 
 def annotate_frame(df: pd.DataFrame, *, text_column: str = "text", model: str | None = None) -> pd.DataFrame:
