@@ -30,6 +30,7 @@ _MULT = np.uint64(1000003)
 _SALT_BIGRAM = np.uint64(0x9E3779B97F4A7C15)
 _SALT_PREV = np.uint64(0xC2B2AE3D27D4EB4F)
 _SALT_FIRST = np.uint64(0x165667B19E3779F9)
+_SALT_NEXT = np.uint64(0x27D4EB2F165667C5)
 
 
 def _token_range(item: Doc | Span) -> tuple[Doc, int, int]:
@@ -95,6 +96,8 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
     context_window:
         For spans, how many tokens before the span feed the context block
         (previous words and ConText modifiers); 0 turns it off.
+    next_window:
+        For spans, how many tokens after the span add (salted) word features.
     lexicon:
         Word lists (name -> words); ``None`` uses the shipped ``lexicons.json``.
     """
@@ -105,12 +108,14 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         ngram_range: tuple[int, int] = (1, 2),
         lexicon_weight: float = 0.5,
         context_window: int = 0,
+        next_window: int = 0,
         lexicon: dict[str, list[str]] | None = None,
     ) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
         self.lexicon_weight = lexicon_weight
         self.context_window = context_window
+        self.next_window = next_window
         self.lexicon = lexicon
 
     def fit(self, X: Sequence[Doc | Span], y=None) -> "TokenFeatures":
@@ -165,6 +170,11 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
                     hashes.append((prev ^ _SALT_PREV) % nf)
                 if len(words):
                     hashes.append(np.asarray([(words[0] ^ _SALT_FIRST) % nf], dtype=np.uint64))
+            if self.next_window:
+                nxt = arr[end:end + self.next_window]
+                nxt = nxt[nxt[:, 2] == 0, 0]
+                if len(nxt):
+                    hashes.append((nxt ^ _SALT_NEXT) % nf)
             idx = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
             uniq, counts = np.unique(idx.astype(np.int64), return_counts=True)
             rows_idx.append(uniq)

@@ -396,7 +396,6 @@ class RealizationMarker:
             "threshold": self.threshold,
             "spans_key": self.spans_key,
             "candidates_key": self.candidates_key,
-            "use_context_rules": self.use_context_rules,
             "meta": self.meta,
         }
 
@@ -448,7 +447,6 @@ class RealizationMarker:
                 )
                 setattr(self, part, est)
         self.threshold = float(cfg.get("threshold", self.threshold))
-        self.use_context_rules = bool(cfg.get("use_context_rules", self.use_context_rules))
         self.meta = cfg.get("meta", {})
         if context is not None:
             data = dict(context)

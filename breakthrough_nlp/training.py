@@ -38,15 +38,17 @@ class TrainConfig:
     """Hyper-parameters; the defaults were chosen on the dev split (see the model card)."""
 
     seed: int = 0
-    doc_C: float = 4.0
+    doc_C: float = 16.0
     doc_ngram_range: tuple[int, int] = (1, 2)
     doc_lexicon_weight: float = 0.5
-    unit_C: float = 2.0
+    unit_C: float = 4.0
     unit_context_window: int = 6
+    unit_next_window: int = 6
     unit_ngram_range: tuple[int, int] = (1, 2)
     boundary_C: float = 1.0
     join_C: float = 1.0
     label_C: float = 4.0
+    use_context_rules: bool = True
     calibration_folds: int = 5
     threshold_grid: tuple[float, ...] = tuple(np.round(np.arange(0.05, 0.96, 0.025), 3))
     extra: dict[str, Any] = field(default_factory=dict)
@@ -69,7 +71,8 @@ def _logreg(C: float, seed: int, balanced: bool = True) -> LogisticRegression:
 def make_detector(cfg: TrainConfig) -> Pipeline:
     return Pipeline(
         [
-            ("features", TokenFeatures(ngram_range=cfg.unit_ngram_range, context_window=cfg.unit_context_window)),
+            ("features", TokenFeatures(ngram_range=cfg.unit_ngram_range, context_window=cfg.unit_context_window,
+                                       next_window=cfg.unit_next_window)),
             (
                 "clf",
                 CalibratedClassifierCV(_logreg(cfg.unit_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds),
@@ -244,6 +247,7 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     t0 = time.perf_counter()
     nlp = blank_pipeline()
     marker: RealizationMarker = nlp.get_pipe("breakthrough_realizations")
+    marker.use_context_rules = cfg.use_context_rules
     cat = nlp.get_pipe("breakthrough_categorizer")
     train_docs = make_docs(nlp, train)
     dev_docs = make_docs(nlp, dev)

@@ -1,0 +1,88 @@
+"""Feature and regularisation choices, measured on the dev split (never on test).
+
+    python benchmarks/feature_selection.py [--json OUT.json]
+
+For the span detector (sentence units): ROC AUC, average precision and the best
+F1 over thresholds, for word n-gram ranges, the preceding/following context
+windows and C. For the entry categorizer: macro-F1 at dev-tuned thresholds for
+n-gram ranges, lexicon weight and C. The defaults in ``TrainConfig`` are the
+winners of this table (ties go to the simpler setting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+
+ROOT = Path(__file__).resolve().parents[1]
+
+from breakthrough_nlp.corpus import load_splits  # noqa: E402
+from breakthrough_nlp.labels import LABELS  # noqa: E402
+from breakthrough_nlp.training import (  # noqa: E402
+    TrainConfig, best_threshold, blank_pipeline, label_matrix, make_categorizer_model, make_detector, make_docs,
+    span_targets)
+
+DETECTOR_GRID = {
+    "unigrams, prev 6": dict(unit_ngram_range=(1, 1)),
+    "uni+bigrams, no context": dict(unit_context_window=0),
+    "uni+bigrams, prev 6 (C=2)": dict(unit_C=2.0),
+    "uni+bigrams, prev 6, next 6 (C=2)": dict(unit_C=2.0, unit_next_window=6),
+    "uni+bigrams, prev 6, next 6 (C=4)": dict(unit_C=4.0, unit_next_window=6),
+    "uni+bigrams, prev 12, next 12 (C=4)": dict(unit_C=4.0, unit_context_window=12, unit_next_window=12),
+    "uni+bigrams, prev 6, next 6 (C=8)": dict(unit_C=8.0, unit_next_window=6),
+}
+CATEGORIZER_GRID = {
+    "unigrams": dict(doc_ngram_range=(1, 1)),
+    "uni+bigrams, no lexicon": dict(doc_lexicon_weight=0.0),
+    "uni+bigrams, lexicon 0.5 (C=4)": dict(),
+    "uni+bigrams, lexicon 1.0 (C=4)": dict(doc_lexicon_weight=1.0),
+    "uni+bigrams, lexicon 0.5 (C=1)": dict(doc_C=1.0),
+    "uni+bigrams, lexicon 0.5 (C=16)": dict(doc_C=16.0),
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    warnings.simplefilter("ignore")
+    splits = load_splits(ROOT / "corpora" / "journal-breakthroughs")
+    nlp = blank_pipeline()
+    marker = nlp.get_pipe("breakthrough_realizations")
+    tr, dv = make_docs(nlp, splits["train"]), make_docs(nlp, splits["dev"])
+    t, d = span_targets(marker, tr, splits["train"]), span_targets(marker, dv, splits["dev"])
+    for doc in tr + dv:
+        marker.annotate_context(doc)
+    grid = np.round(np.arange(0.05, 0.96, 0.025), 3)
+    out: dict = {"detector": {}, "categorizer": {}}
+    print(f"span detector on dev sentence units ({len(d.units)} units, {int(d.y_units.sum())} positive)")
+    for name, kw in DETECTOR_GRID.items():
+        p = make_detector(TrainConfig(**kw)).fit(t.units, t.y_units).predict_proba(d.units)[:, 1]
+        best = max(f1_score(d.y_units, p >= th) for th in grid)
+        out["detector"][name] = {"auc": round(roc_auc_score(d.y_units, p), 4),
+                                 "ap": round(average_precision_score(d.y_units, p), 4), "best_f1": round(best, 4)}
+        r = out["detector"][name]
+        print(f"  {name:<40} AUC {r['auc']:.3f}  AP {r['ap']:.3f}  best F1 {r['best_f1']:.3f}", flush=True)
+    Y, Yd = label_matrix(splits["train"]), label_matrix(splits["dev"])
+    print("entry categorizer on dev (macro-F1 at tuned thresholds)")
+    for name, kw in CATEGORIZER_GRID.items():
+        model = make_categorizer_model(TrainConfig(**kw)).fit(tr, Y)
+        P = np.column_stack([p[:, 1] for p in model.predict_proba(dv)])
+        f1s = [best_threshold(Yd[:, j], P[:, j], tuple(grid))[1] for j in range(len(LABELS))]
+        out["categorizer"][name] = {"macro_f1": round(float(np.mean(f1s)), 4),
+                                    **{lab: round(f, 4) for lab, f in zip(LABELS, f1s)}}
+        print(f"  {name:<40} macro-F1 {np.mean(f1s):.3f}  " + "  ".join(f"{lab} {f:.3f}" for lab, f in zip(LABELS, f1s)),
+              flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
