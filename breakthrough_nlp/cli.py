@@ -76,6 +76,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .readers import ReadOptions
+    from .report import write_report
+
+    opts = ReadOptions(dayfirst=args.dayfirst, encoding_errors=args.encoding_errors)
+    result = write_report(args.inputs, args.output, fmt=args.format, model=args.model, opts=opts,
+                          trusted=args.trusted, title=args.title)
+    print(result.summary())
+    return 1 if result.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="breakthrough-nlp",
@@ -121,6 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a corpus against the annotation guide's format")
     p.add_argument("paths", nargs="+", help="corpus files or directories")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("report", help="write one self-contained, offline HTML page about journals")
+    p.add_argument("inputs", nargs="+", help="journal files or folders")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p.add_argument("--format", default="auto",
+                   help="input format: auto, jsonl, csv, tsv, text, folder, jrnl, dayone (default: auto)")
+    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--title", default=None, help="page title (default: names the inputs)")
+    p.add_argument("--dayfirst", action="store_true", help="read 3/4/24 as 3 April (default: 4 March)")
+    p.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict")
+    p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -55,9 +56,9 @@ def match_spans(
     g = [_strip(text, *x) for x in gold]
     p = [_strip(text, *x) for x in pred]
     exact = {(i, j) for i, a in enumerate(g) for j, b in enumerate(p) if a == b}
-    words = [t for t in doc if not t.is_space]
-    starts = np.asarray([t.idx for t in words])
-    ends = np.asarray([t.idx + len(t) for t in words])
+    arr = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64) if len(doc) else np.zeros((0, 3), dtype=np.int64)
+    arr = arr[arr[:, 2] == 0]
+    starts, ends = arr[:, 0], arr[:, 0] + arr[:, 1]
     gt = [_token_ids(starts, ends, x) for x in g]
     pt = [_token_ids(starts, ends, x) for x in p]
     pairs = []

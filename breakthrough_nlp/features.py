@@ -17,11 +17,11 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
-from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from .resources import lexicons
+from .tokens import token_info
 
 CONTEXT_KEY = "breakthrough_nlp.context_modifiers"
 """``doc.user_data`` key where the context layer stores modifiers for the featurizer."""
@@ -41,21 +41,6 @@ def _token_range(item: Doc | Span) -> tuple[Doc, int, int]:
     raise TypeError(f"expected a spaCy Doc or Span, got {type(item).__name__}")
 
 
-class _DocArrays:
-    """Per-call cache of ``Doc.to_array`` so spans of one doc share one array."""
-
-    def __init__(self) -> None:
-        self._cache: dict[int, tuple[Doc, np.ndarray]] = {}
-
-    def get(self, doc: Doc) -> np.ndarray:
-        hit = self._cache.get(id(doc))
-        if hit is None or hit[0] is not doc:
-            arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
-            hit = (doc, arr)
-            self._cache[id(doc)] = hit
-        return hit[1]
-
-
 class _LexiconTable:
     """Maps LOWER hashes to lexicon category columns."""
 
@@ -71,15 +56,33 @@ class _LexiconTable:
         self.keys = np.asarray(keys, dtype=np.uint64)[order]
         self.cols = np.asarray(cols, dtype=np.int64)[order]
 
-    def counts(self, lowers: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(self.names), dtype=np.float64)
+    def membership(self, lowers: np.ndarray) -> np.ndarray:
+        """(n_words, n_lexicons) 0/1 matrix: which lexicons each word belongs to."""
+        out = np.zeros((len(lowers), len(self.names)), dtype=np.float64)
         if not len(lowers) or not len(self.keys):
             return out
         left = np.searchsorted(self.keys, lowers, side="left")
-        right = np.searchsorted(self.keys, lowers, side="right")
-        for lo, hi in zip(left[right > left], right[right > left]):
-            np.add.at(out, self.cols[lo:hi], 1.0)
+        n = np.searchsorted(self.keys, lowers, side="right") - left
+        hit = np.nonzero(n > 0)[0]
+        if len(hit):
+            lens = n[hit]
+            offsets = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+            out[np.repeat(hit, lens), self.cols[np.repeat(left[hit], lens) + offsets]] = 1.0
         return out
+
+    def counts(self, lowers: np.ndarray) -> np.ndarray:
+        if not len(lowers) or not len(self.keys):
+            return np.zeros(len(self.names), dtype=np.float64)
+        left = np.searchsorted(self.keys, lowers, side="left")
+        n = np.searchsorted(self.keys, lowers, side="right") - left
+        hit = n > 0
+        if not hit.any():
+            return np.zeros(len(self.names), dtype=np.float64)
+        starts, lens = left[hit], n[hit]
+        # Every (word, lexicon) pair: a word may sit in several lexicons.
+        offsets = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+        cols = self.cols[np.repeat(starts, lens) + offsets]
+        return np.bincount(cols, minlength=len(self.names)).astype(np.float64)
 
 
 class TokenFeatures(BaseEstimator, TransformerMixin):
@@ -98,6 +101,9 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         (previous words and ConText modifiers); 0 turns it off.
     next_window:
         For spans, how many tokens after the span add (salted) word features.
+    shape_features:
+        Add length, punctuation ratio and position in the document. Off for
+        whole entries, where length says more about the writer than the insight.
     lexicon:
         Word lists (name -> words); ``None`` uses the shipped ``lexicons.json``.
     """
@@ -109,6 +115,7 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         lexicon_weight: float = 0.5,
         context_window: int = 0,
         next_window: int = 0,
+        shape_features: bool = True,
         lexicon: dict[str, list[str]] | None = None,
     ) -> None:
         self.n_features = n_features
@@ -116,6 +123,7 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         self.lexicon_weight = lexicon_weight
         self.context_window = context_window
         self.next_window = next_window
+        self.shape_features = shape_features
         self.lexicon = lexicon
 
     def fit(self, X: Sequence[Doc | Span], y=None) -> "TokenFeatures":
@@ -144,61 +152,82 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
             table = self._table = _LexiconTable(self.lexicon_)
         return table
 
+    def _doc_tables(self, doc: Doc, table: _LexiconTable) -> dict[str, np.ndarray]:
+        """Hashes and cumulative lexicon counts over the doc's words, computed once per doc."""
+        info = token_info(doc)
+        nf = np.uint64(self.n_features)
+        words = np.nonzero(~info.is_space)[0]
+        lw = info.lower[words]
+        lex = table.membership(lw)
+        with np.errstate(over="ignore"):
+            return {
+                "words": words,
+                "uni": (lw % nf).astype(np.int64),
+                "bi": ((lw[:-1] * _MULT + (lw[1:] ^ _SALT_BIGRAM)) % nf).astype(np.int64),
+                "prev": ((lw ^ _SALT_PREV) % nf).astype(np.int64),
+                "first": ((lw ^ _SALT_FIRST) % nf).astype(np.int64),
+                "next": ((lw ^ _SALT_NEXT) % nf).astype(np.int64),
+                "lexcum": np.vstack([np.zeros((1, lex.shape[1])), np.cumsum(lex, axis=0)]),
+                "punctcum": np.concatenate([[0], np.cumsum(info.is_punct)]),
+            }
+
     def transform(self, X: Sequence[Doc | Span]) -> sp.csr_matrix:
         check_is_fitted(self, "lexicon_")
         table = self._get_table()
-        arrays = _DocArrays()
-        nf = np.uint64(self.n_features)
-        rows_idx: list[np.ndarray] = []
-        rows_val: list[np.ndarray] = []
-        dense = np.zeros((len(X), self.n_dense_), dtype=np.float64)
+        n_lex = len(table.names)
+        next_window = getattr(self, "next_window", 0)  # absent in models saved before it existed
+        shape = getattr(self, "shape_features", True)
         lo, hi = self.ngram_range
+        dense = np.zeros((len(X), self.n_dense_), dtype=np.float64)
+        cache: dict[int, tuple[Doc, dict[str, np.ndarray]]] = {}
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
         for i, item in enumerate(X):
             doc, start, end = _token_range(item)
-            arr = arrays.get(doc)
-            part = arr[start:end]
-            words = part[(part[:, 2] == 0), 0]  # drop whitespace tokens
-            hashes: list[np.ndarray] = []
+            hit = cache.get(id(doc))
+            if hit is None or hit[0] is not doc:
+                hit = cache[id(doc)] = (doc, self._doc_tables(doc, table))
+            t = hit[1]
+            words = t["words"]
+            a, b = np.searchsorted(words, [start, end])
+            a, b = int(a), int(b)
+            parts = []
             if lo <= 1:
-                hashes.append(words % nf)
-            if hi >= 2 and len(words) > 1:
-                hashes.append((words[:-1] * _MULT + (words[1:] ^ _SALT_BIGRAM)) % nf)
+                parts.append(t["uni"][a:b])
+            if hi >= 2 and b - a > 1:
+                parts.append(t["bi"][a:b - 1])
+            pa = a
             if self.context_window:
-                prev = arr[max(0, start - self.context_window):start]
-                prev = prev[prev[:, 2] == 0, 0]
-                if len(prev):
-                    hashes.append((prev ^ _SALT_PREV) % nf)
-                if len(words):
-                    hashes.append(np.asarray([(words[0] ^ _SALT_FIRST) % nf], dtype=np.uint64))
-            if self.next_window:
-                nxt = arr[end:end + self.next_window]
-                nxt = nxt[nxt[:, 2] == 0, 0]
-                if len(nxt):
-                    hashes.append((nxt ^ _SALT_NEXT) % nf)
-            idx = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
-            uniq, counts = np.unique(idx.astype(np.int64), return_counts=True)
-            rows_idx.append(uniq)
-            rows_val.append(1.0 + np.log(counts))
-            n_lex = len(table.names)
-            dense[i, :n_lex] = np.log1p(table.counts(words))
+                pa = int(np.searchsorted(words, max(0, start - self.context_window)))
+                parts.append(t["prev"][pa:a])
+                if b > a:
+                    parts.append(t["first"][a:a + 1])
+            if next_window:
+                nb = int(np.searchsorted(words, end + next_window))
+                parts.append(t["next"][b:nb])
+            idx = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            cols.append(idx)
+            rows.append(np.full(len(idx), i, dtype=np.int64))
+            n_tok = max(b - a, 1)
+            lexcum = t["lexcum"]
+            # Rates, not counts: a long entry is not more of a breakthrough for having more words.
+            dense[i, :n_lex] = np.log1p(100.0 * (lexcum[b] - lexcum[a]) / n_tok)
             col = n_lex
             if self.context_window:
-                prev = arr[max(0, start - self.context_window):start]
-                dense[i, col:col + n_lex] = np.log1p(table.counts(prev[prev[:, 2] == 0, 0]))
+                dense[i, col:col + n_lex] = np.log1p(lexcum[a] - lexcum[pa])
                 col += n_lex
                 dense[i, col:col + len(self.context_names_)] = _context_flags(doc, start, end)
                 col += len(self.context_names_)
-            n_tok = max(len(words), 1)
-            n_punct = int(part[:, 1].sum())
-            dense[i, col] = np.log1p(n_tok)
-            dense[i, col + 1] = n_punct / n_tok
-            dense[i, col + 2] = start / max(len(doc), 1)
-            dense[i, col + 3] = 1.0 if len(doc) and end >= len(doc) - 1 else 0.0
-        indptr = np.zeros(len(X) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(r) for r in rows_idx])
-        indices = np.concatenate(rows_idx) if rows_idx else np.zeros(0, dtype=np.int64)
-        values = np.concatenate(rows_val) if rows_val else np.zeros(0)
-        grams = sp.csr_matrix((values, indices, indptr), shape=(len(X), self.n_features))
+            if shape:
+                n_punct = int(t["punctcum"][end] - t["punctcum"][start])
+                dense[i, col] = np.log1p(n_tok)
+                dense[i, col + 1] = n_punct / n_tok
+                dense[i, col + 2] = start / max(len(doc), 1)
+                dense[i, col + 3] = 1.0 if len(doc) and end >= len(doc) - 1 else 0.0
+        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        grams = sp.csr_matrix((np.ones(len(c)), (r, c)), shape=(len(X), self.n_features))  # sums duplicates
+        grams.data = 1.0 + np.log(grams.data)
         grams = normalize(grams)
         return sp.hstack([grams, sp.csr_matrix(dense * self.lexicon_weight)], format="csr")
 
@@ -249,18 +278,17 @@ class BoundaryFeatures(BaseEstimator, TransformerMixin):
 
     def transform(self, X: Sequence[Span]) -> sp.csr_matrix:
         check_is_fitted(self, "n_features_out_")
-        nf = np.uint64(self.n_features)
-        arrays = _DocArrays()
         rows, cols, vals = [], [], []
         dense = np.zeros((len(X), 4))
         for i, span in enumerate(X):
             doc, start, end = _token_range(span)
-            arr = arrays.get(doc)
-            first_sent, last_sent = doc[start].sent, doc[end - 1].sent
+            info = token_info(doc)
+            lower, space = info.lower, info.is_space
+            first_sent, last_sent = info.sentence(start), info.sentence(end - 1)
             mask = (1 << 64) - 1
 
-            def word(k: int, sent: Span = first_sent) -> int:
-                return int(arr[k, 0]) if sent.start <= k < sent.end and not arr[k, 2] else 0
+            def word(k: int, sent: tuple[int, int] = first_sent) -> int:
+                return int(lower[k]) if sent[0] <= k < sent[1] and not space[k] else 0
 
             def pair(x: int, y: int) -> int:
                 return (x * 1000003 + y) & mask
@@ -278,8 +306,8 @@ class BoundaryFeatures(BaseEstimator, TransformerMixin):
                 rows.append(i)
                 cols.append(((h ^ (slot * 0x9E3779B1 + 1)) & mask) % self.n_features)
                 vals.append(1.0)
-            n_sent = max(last_sent.end - first_sent.start, 1)
-            dense[i] = [start == first_sent.start, end >= last_sent.end - 1, (end - start) / n_sent, np.log1p(end - start)]
+            n_sent = max(last_sent[1] - first_sent[0], 1)
+            dense[i] = [start == first_sent[0], end >= last_sent[1] - 1, (end - start) / n_sent, np.log1p(end - start)]
         grams = sp.csr_matrix((vals, (rows, cols)), shape=(len(X), self.n_features))
         return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")
 
@@ -328,3 +356,44 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
             ]
         grams = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), self.n_features))
         return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")
+
+
+class SpanEvidence(BaseEstimator, TransformerMixin):
+    """Entry-level features from the realization marker's candidates.
+
+    Reads ``doc.spans["realization_candidates"]`` (scores and reasons, written by
+    ``breakthrough_realizations``, which runs first) so the entry labels can lean
+    on sentence-level evidence: a one-line wish ("I want to figure out why") has
+    words of a values insight, but its only sentence was rejected as hypothetical.
+    Features: the best score among sentences not rejected by a context rule, the
+    best score overall, the share of sentences rejected by context, and the
+    (log) number of unrejected sentences scoring at least 0.3. Zeros when the
+    marker did not run.
+    """
+
+    def __init__(self, key: str = "realization_candidates") -> None:
+        self.key = key
+
+    def fit(self, X: Sequence[Doc], y=None) -> "SpanEvidence":
+        self.n_features_out_ = 4
+        return self
+
+    def transform(self, X: Sequence[Doc]) -> sp.csr_matrix:
+        check_is_fitted(self, "n_features_out_")
+        out = np.zeros((len(X), 4))
+        for i, doc in enumerate(X):
+            group = doc.spans.get(self.key) if isinstance(doc, Doc) else None
+            if group is None or not len(group):
+                continue
+            scores = np.asarray(group.attrs.get("scores", []), dtype=float)
+            reasons = group.attrs.get("reasons", [])
+            ok = np.asarray([r in ("accepted", "below threshold") for r in reasons], dtype=bool)
+            if len(scores) != len(ok) or not len(scores):
+                continue
+            out[i] = [scores[ok].max() if ok.any() else 0.0, scores.max(), 1.0 - ok.mean(),
+                      np.log1p(((scores >= 0.3) & ok).sum())]
+        return sp.csr_matrix(out)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.asarray(["best_unrejected_score", "best_score", "rejected_share", "log_strong_sentences"],
+                          dtype=object)

@@ -21,6 +21,8 @@ TRUSTED_TYPES: list[str] = [
     "breakthrough_nlp.features.TokenFeatures",
     "breakthrough_nlp.features.BoundaryFeatures",
     "breakthrough_nlp.features.JoinFeatures",
+    "breakthrough_nlp.features.SpanEvidence",
+    "sklearn.pipeline.FeatureUnion",
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",

@@ -42,14 +42,10 @@ from .extensions import register_extensions
 from .features import CONTEXT_KEY
 from .labels import CANDIDATES_KEY, SPAN_LABELS, SPANS_KEY
 from .resources import lexicons
-from .segmenter import is_emoji
+from .tokens import clause_candidates, sentence_units, strip_edges, token_info  # noqa: F401
 
 DEFAULT_SPANS_KEY = SPANS_KEY
 DEFAULT_CANDIDATES_KEY = CANDIDATES_KEY
-CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "-", "(", "...", "…"})
-CLAUSE_OPENERS = frozenset({"but", "and", "so", "because", "that", "yet", "or"})
-EDGE_STRIP = frozenset({".", ",", ";", ":", "!", "?", "…", "...", "-", "*", "•", "–", "—", "·", "+", ">", "#", "##", "###"})
-MAX_CLAUSE_CUTS = 4
 COMPONENT_FILES = ("detector", "joiner", "boundary", "labeler")
 
 
@@ -99,61 +95,6 @@ def make_realization_marker(
         trusted=trusted,
         scorer=scorer,
     )
-
-
-def _is_edge(token) -> bool:
-    return token.is_space or token.text in EDGE_STRIP or is_emoji(token.text)
-
-
-def strip_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Trim whitespace, bullets, emoji and closing punctuation from a token range (guide rule)."""
-    while start < end and _is_edge(doc[start]):
-        start += 1
-    while end > start and _is_edge(doc[end - 1]):
-        end -= 1
-    return start, end
-
-
-def sentence_units(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of the sentences, edges stripped, empty ones dropped."""
-    out = []
-    for sent in doc.sents:
-        s, e = strip_edges(doc, sent.start, sent.end)
-        if e > s:
-            out.append((s, e))
-    return out
-
-
-def clause_candidates(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """Sub-ranges of a sentence that begin or end at a clause break.
-
-    Starts: the sentence start, after a clause punctuation mark, at a clause
-    opener ("but", "so", "that"...) and right after it. Ends: the sentence end and
-    before a clause punctuation mark. Candidates are capped per sentence.
-    """
-    starts = [start]
-    ends = [end]
-    if doc[start].lower_ in CLAUSE_OPENERS and start + 1 < end:
-        starts.append(start + 1)
-    for k in range(start + 1, end):
-        t = doc[k].text.lower()
-        if t in CLAUSE_BREAKS:
-            ends.append(k)
-            if k + 1 < end:
-                starts.append(k + 1)
-        elif t in CLAUSE_OPENERS:
-            starts.append(k)
-            if k + 1 < end:
-                starts.append(k + 1)
-    starts = sorted(set(starts))[: MAX_CLAUSE_CUTS * 2 + 1]
-    ends = sorted(set(ends))
-    out = set()
-    for s in starts:
-        for e in ends:
-            s2, e2 = strip_edges(doc, s, e)
-            if e2 - s2 >= 2:
-                out.add((s2, e2))
-    return sorted(out)
 
 
 def boundary_options(group: Sequence[Span]) -> list[tuple[int, int]]:
@@ -243,8 +184,7 @@ class RealizationMarker:
         """A rejection reason when a modifier's scope covers this unit's cue."""
         if not mods:
             return None
-        cue_positions = [k for k in range(start, end) if doc[k].lower_ in self._cue_words]
-        anchors = cue_positions or [start]
+        anchors = token_info(doc).cue_positions(start, end).tolist() or [start]
         for m in mods:
             if m.category == "ASKED":
                 # A question: the unit ends at (or right before) the question mark.
@@ -306,7 +246,8 @@ class RealizationMarker:
         for i, doc in enumerate(docs):
             group = SpanGroup(doc, name=self.spans_key, spans=[s for s, _ in marked[i]])
             group.attrs["scores"] = [round(sc, 6) for _, sc in marked[i]]
-            group.attrs["cues"] = [[t.text for t in s if t.lower_ in self._cue_words] for s, _ in marked[i]]
+            info = token_info(doc)
+            group.attrs["cues"] = [[doc[k].text for k in info.cue_positions(s.start, s.end)] for s, _ in marked[i]]
             doc.spans[self.spans_key] = group
             cands = candidates[i]
             cgroup = SpanGroup(doc, name=self.candidates_key, spans=[c for c, _, _ in cands])

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
+
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,6 +28,7 @@ FINAL_PUNCT = frozenset({".", "!", "?", "…", "...", "?!", "!?", "!!", "??", "!
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
 BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+", ">"})
 HARD_WRAP_MIN_LINE = 50
+_FINAL, _EMOJI, _CLOSER, _BULLET, _NEWLINE, _BLANK, _LOWER = (1 << k for k in range(7))
 
 
 def is_emoji(text: str) -> bool:
@@ -37,6 +41,18 @@ def _is_final(text: str) -> bool:
     return text in FINAL_PUNCT or (len(text) > 1 and set(text) <= {".", "!", "?", "…"})
 
 
+def _token_class(text: str) -> int:
+    return (
+        (_FINAL if _is_final(text) else 0)
+        | (_EMOJI if is_emoji(text) else 0)
+        | (_CLOSER if text in CLOSERS else 0)
+        | (_BULLET if text in BULLETS else 0)
+        | (_NEWLINE if "\n" in text and not text.strip() else 0)
+        | (_BLANK if text.count("\n") >= 2 and not text.strip() else 0)
+        | (_LOWER if text[:1].islower() else 0)
+    )
+
+
 @Language.factory("breakthrough_sentencizer")
 def make_sentencizer(nlp: Language, name: str) -> "JournalSentencizer":
     """Sentence boundaries for journal text (lists, lines, blank-line paragraphs)."""
@@ -44,51 +60,63 @@ def make_sentencizer(nlp: Language, name: str) -> "JournalSentencizer":
 
 
 class JournalSentencizer:
+    """Rule-based sentence starts for journals (see the module docstring).
+
+    Works on ``Doc.to_array`` columns and a per-string cache of token classes, so
+    the Python work grows with the number of boundaries, not of tokens.
+    """
+
     def __init__(self, *, name: str = "breakthrough_sentencizer") -> None:
         self.name = name
+        from .tokens import OrthClasses  # local: tokens imports this module
+
+        self._classes = OrthClasses(_token_class)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
-        starts = [False] * n
+        arr = doc.to_array([ORTH, IDX, IS_SPACE, IS_PUNCT])
+        orths = arr[:, 0]
+        classes = self._classes(doc, orths)
+        is_space = arr[:, 2].astype(bool)
+        is_punct = arr[:, 3].astype(bool)
+        starts = np.zeros(n, dtype=bool)
         starts[0] = True
+        # Line breaks.
         line_start_char = 0
-        i = 0
-        while i < n:
-            tok = doc[i]
-            text = tok.text
-            if tok.is_space and "\n" in text:
-                j = i + 1
-                if j < n:
-                    blank = text.count("\n") >= 2
-                    prev_line_len = tok.idx - line_start_char
-                    nxt = doc[j].text
-                    hard_wrapped = (
-                        not blank
-                        and prev_line_len >= HARD_WRAP_MIN_LINE
-                        and nxt[:1].islower()
-                        and i > 0
-                        and not _is_final(doc[i - 1].text)
-                    )
-                    if not hard_wrapped:
-                        starts[j] = True
-                line_start_char = tok.idx + len(text)
-            elif _is_final(text) or is_emoji(text):
-                j = i + 1
-                while j < n and (doc[j].text in CLOSERS or _is_final(doc[j].text) or is_emoji(doc[j].text)):
-                    j += 1
-                if j < n and not (doc[j].is_space or doc[j].is_punct and doc[j].text not in BULLETS):
-                    if _is_final(text) or not doc[j].is_punct:
-                        starts[j] = True
-                i = j
+        for i in np.nonzero(classes & _NEWLINE)[0]:
+            i = int(i)
+            if i + 1 < n:
+                prev_line_len = int(arr[i, 1]) - line_start_char
+                hard_wrapped = (
+                    not classes[i] & _BLANK
+                    and prev_line_len >= HARD_WRAP_MIN_LINE
+                    and classes[i + 1] & _LOWER
+                    and i > 0
+                    and not classes[i - 1] & _FINAL
+                )
+                if not hard_wrapped:
+                    starts[i + 1] = True
+            line_start_char = int(arr[i, 1]) + len(doc.vocab.strings[int(orths[i])])
+        # Final punctuation and emoji, then any closing quotes or brackets.
+        enders = np.nonzero(classes & (_FINAL | _EMOJI))[0]
+        skip_until = -1
+        for i in enders:
+            i = int(i)
+            if i < skip_until:
                 continue
-            i += 1
-        for k in range(n):
-            # A sentence never starts on whitespace: move the start to the next word.
-            if starts[k] and doc[k].is_space and k + 1 < n and k > 0:
-                starts[k] = False
-                starts[k + 1] = True
-        for k, tok in enumerate(doc):
-            tok.is_sent_start = starts[k]
+            j = i + 1
+            while j < n and classes[j] & (_CLOSER | _FINAL | _EMOJI):
+                j += 1
+            skip_until = j
+            if j < n and not (is_space[j] or (is_punct[j] and not classes[j] & _BULLET)):
+                if classes[i] & _FINAL or not is_punct[j]:
+                    starts[j] = True
+        # A sentence never starts on whitespace: move the start to the next word.
+        moved = np.nonzero(starts[1:-1] & is_space[1:-1])[0] + 1
+        starts[moved] = False
+        starts[moved + 1] = True
+        sent = np.where(starts, 1, -1).astype(np.int64).astype(np.uint64)  # spaCy: 1 start, -1 not
+        doc.from_array([SENT_START], sent.reshape(-1, 1))
         return doc

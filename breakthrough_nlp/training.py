@@ -19,12 +19,13 @@ import spacy
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.multioutput import MultiOutputClassifier
-from sklearn.pipeline import Pipeline
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .corpus import Record, load_splits
-from .features import CONTEXT_KEY, BoundaryFeatures, JoinFeatures, TokenFeatures
+from .features import CONTEXT_KEY, BoundaryFeatures, JoinFeatures, SpanEvidence, TokenFeatures
 from .labels import LABELS
 from .realizations import RealizationMarker, boundary_options, sentence_units
 
@@ -41,9 +42,12 @@ class TrainConfig:
     doc_C: float = 16.0
     doc_ngram_range: tuple[int, int] = (1, 2)
     doc_lexicon_weight: float = 0.5
+    doc_shape_features: bool = False
+    doc_span_evidence: bool = True
     unit_C: float = 4.0
     unit_context_window: int = 6
     unit_next_window: int = 6
+    unit_shape_features: bool = False
     unit_ngram_range: tuple[int, int] = (1, 2)
     boundary_C: float = 1.0
     join_C: float = 1.0
@@ -72,7 +76,7 @@ def make_detector(cfg: TrainConfig) -> Pipeline:
     return Pipeline(
         [
             ("features", TokenFeatures(ngram_range=cfg.unit_ngram_range, context_window=cfg.unit_context_window,
-                                       next_window=cfg.unit_next_window)),
+                                       next_window=cfg.unit_next_window, shape_features=cfg.unit_shape_features)),
             (
                 "clf",
                 CalibratedClassifierCV(_logreg(cfg.unit_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds),
@@ -102,12 +106,12 @@ def make_labeler(cfg: TrainConfig) -> Pipeline:
 
 
 def make_categorizer_model(cfg: TrainConfig) -> Pipeline:
+    words = TokenFeatures(ngram_range=cfg.doc_ngram_range, lexicon_weight=cfg.doc_lexicon_weight,
+                          shape_features=cfg.doc_shape_features)
+    features = FeatureUnion([("words", words), ("spans", SpanEvidence())]) if cfg.doc_span_evidence else words
     return Pipeline(
         [
-            (
-                "features",
-                TokenFeatures(ngram_range=cfg.doc_ngram_range, lexicon_weight=cfg.doc_lexicon_weight),
-            ),
+            ("features", features),
             (
                 "clf",
                 MultiOutputClassifier(
@@ -275,8 +279,11 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
         if f > best_f + 1e-9:
             best_t, best_f = float(t), f
     marker.threshold = best_t
+    marker.decode(dev_docs, units, owners, scores, mods, best_t)
     for doc in dev_docs:
         doc.user_data.pop(CONTEXT_KEY, None)
+    if cfg.doc_span_evidence:
+        _cross_fitted_candidates(marker, train_docs, train, cfg)
 
     Y = label_matrix(train)
     if (Y.sum(axis=0) < cfg.calibration_folds).any():
@@ -302,6 +309,32 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     nlp.meta["training"] = info
     logger.info("trained in %.1fs", info["train_seconds"])
     return nlp
+
+
+def _cross_fitted_candidates(marker: RealizationMarker, docs: list[Doc], records: list[Record],
+                             cfg: TrainConfig) -> None:
+    """Write ``realization_candidates`` on training docs from detectors that never saw them.
+
+    The categorizer learns from the marker's evidence; scores from a detector fit on
+    the same entries would be overconfident, so each writer's entries are scored
+    by a detector trained on the other folds (grouped by writer).
+    """
+    units, owners, _scores, mods = marker.score_units(docs)
+    authors = [records[o].author or records[o].id for o in owners]
+    t = span_targets(marker, docs, records)  # same units, in the same order
+    for doc, m in zip(docs, mods):
+        doc.user_data[CONTEXT_KEY] = [(x.category, x.start, x.end, x.scope_start, x.scope_end) for x in m]
+    scores = np.zeros(len(units))
+    n_groups = len(set(authors))
+    for fit_idx, pred_idx in GroupKFold(n_splits=min(5, n_groups)).split(units, groups=authors):
+        y = t.y_units[fit_idx]
+        if y.sum() < cfg.calibration_folds or (y == 0).sum() < cfg.calibration_folds:
+            continue
+        det = make_detector(cfg).fit([units[k] for k in fit_idx], y)
+        scores[pred_idx] = det.predict_proba([units[k] for k in pred_idx])[:, 1]
+    marker.decode(docs, units, owners, scores, mods, marker.threshold)
+    for doc in docs:
+        doc.user_data.pop(CONTEXT_KEY, None)
 
 
 def train(corpus_dir: str | Path, cfg: TrainConfig | None = None) -> Language:

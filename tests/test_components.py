@@ -46,10 +46,40 @@ def test_spans_have_labels_scores_and_clean_edges(nlp):
         assert doc.text[span.start_char:span.end_char] == span.text
 
 
-def test_pattern_realization_is_marked(nlp):
-    doc = nlp(PATTERN_TEXT)
-    texts = [s.text for s in doc.spans["realizations"]]
-    assert any("Every time I say yes" in t for t in texts), texts
+GUIDE_POSITIVES = [  # the annotation guide's own examples of realizations, with their category
+    ("It's not the job. It's that I've never once said no to my father.", "patterns"),
+    ("I don't want the promotion. I want my evenings with the kids.", "values"),
+    ("Talking about the funeral I finally let myself feel how angry I was at him.", "feelings"),
+    ("Every time I say yes to everything I end up burned out and hating myself.", "patterns"),
+    ("My therapist helped me see that I was grieving.", "feelings"),
+    ("I never noticed that until today.", None),
+]
+GUIDE_NEGATIVES = [  # the guide's "not a realization" examples
+    "I realized I forgot my keys.",
+    "My sister realized she hates her job.",
+    "I still don't get why I do this.",
+    "I hope one day I'll understand.",
+    "Is this what a breakthrough feels like?",
+    "I want to figure out why.",
+    "Therapy helps people realize things.",
+    "Tired and grumpy today.",
+    "Need to go to the gym more.",
+]
+
+
+def test_guide_examples_entry_labels(nlp):
+    hits = sum(1 for text, label in GUIDE_POSITIVES[:5] if label in nlp(text)._.breakthroughs)
+    assert hits >= 4, [(t, nlp(t)._.breakthroughs) for t, _ in GUIDE_POSITIVES]
+    for text in GUIDE_NEGATIVES:
+        assert nlp(text)._.breakthroughs == (), text
+
+
+def test_guide_examples_spans(nlp):
+    marked = [t for t, _ in GUIDE_POSITIVES[:5] if len(nlp(t).spans["realizations"])]
+    assert len(marked) >= 3, marked
+    for text in GUIDE_NEGATIVES:
+        doc = nlp(text)
+        assert len(doc.spans["realizations"]) == 0, (text, [s.text for s in doc.spans["realizations"]])
 
 
 def test_confident_span_label_agrees_with_entry_labels(nlp):
