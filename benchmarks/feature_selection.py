@@ -30,22 +30,26 @@ from breakthrough_nlp.training import (  # noqa: E402
     span_targets)
 
 DETECTOR_GRID = {
-    "default + shape features (length, position)": dict(unit_shape_features=True),
-    "unigrams, prev 6": dict(unit_ngram_range=(1, 1)),
-    "uni+bigrams, no context": dict(unit_context_window=0),
-    "uni+bigrams, prev 6 (C=2)": dict(unit_C=2.0),
-    "uni+bigrams, prev 6, next 6 (C=2)": dict(unit_C=2.0, unit_next_window=6),
-    "uni+bigrams, prev 6, next 6 (C=4)": dict(unit_C=4.0, unit_next_window=6),
-    "uni+bigrams, prev 12, next 12 (C=4)": dict(unit_C=4.0, unit_context_window=12, unit_next_window=12),
-    "uni+bigrams, prev 6, next 6 (C=8)": dict(unit_C=8.0, unit_next_window=6),
+    "default: 1-2 grams, prev 6, next 6, C=4": dict(),
+    "+ shape features (length, position)": dict(unit_shape_features=True),
+    "unigrams only": dict(unit_ngram_range=(1, 1)),
+    "no context words (prev 0, next 0)": dict(unit_context_window=0, unit_next_window=0),
+    "prev 6, next 0": dict(unit_next_window=0),
+    "prev 12, next 12": dict(unit_context_window=12, unit_next_window=12),
+    "C=2": dict(unit_C=2.0),
+    "C=8": dict(unit_C=8.0),
+    "calibration: ensemble of 5 fold models": dict(calibration_ensemble=True),
 }
 CATEGORIZER_GRID = {
-    "unigrams": dict(doc_ngram_range=(1, 1)),
-    "uni+bigrams, no lexicon": dict(doc_lexicon_weight=0.0),
-    "uni+bigrams, lexicon 0.5 (C=4)": dict(),
-    "uni+bigrams, lexicon 1.0 (C=4)": dict(doc_lexicon_weight=1.0),
-    "uni+bigrams, lexicon 0.5 (C=1)": dict(doc_C=1.0),
-    "uni+bigrams, lexicon 0.5 (C=16)": dict(doc_C=16.0),
+    "default: 1-2 grams, lexicon 0.5, C=16, 2^18": dict(),
+    "unigrams only": dict(doc_ngram_range=(1, 1)),
+    "no lexicon": dict(doc_lexicon_weight=0.0),
+    "lexicon 1.0": dict(doc_lexicon_weight=1.0),
+    "C=1": dict(doc_C=1.0),
+    "C=4": dict(doc_C=4.0),
+    "2^16 hashed features": dict(doc_n_features=2**16),
+    "+ shape features (length)": dict(doc_shape_features=True),
+    "calibration: ensemble of 5 fold models": dict(calibration_ensemble=True),
 }
 
 

@@ -359,41 +359,51 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
 
 
 class SpanEvidence(BaseEstimator, TransformerMixin):
-    """Entry-level features from the realization marker's candidates.
+    """Entry-level features from the realization marker's output.
 
-    Reads ``doc.spans["realization_candidates"]`` (scores and reasons, written by
-    ``breakthrough_realizations``, which runs first) so the entry labels can lean
-    on sentence-level evidence: a one-line wish ("I want to figure out why") has
-    words of a values insight, but its only sentence was rejected as hypothetical.
-    Features: the best score among sentences not rejected by a context rule, the
-    best score overall, the share of sentences rejected by context, and the
-    (log) number of unrejected sentences scoring at least 0.3. Zeros when the
+    Reads ``doc.spans["realization_candidates"]`` and ``doc.spans["realizations"]``
+    (written by ``breakthrough_realizations``, which runs first) so the entry
+    labels can lean on sentence-level evidence: a one-line wish ("I want to
+    figure out why") has the words of a values insight, but its only sentence
+    was rejected as hypothetical. Features: the best score among sentences not
+    rejected by a context rule, the best score overall, the share of sentences
+    rejected by context, the (log) number of unrejected sentences scoring at
+    least 0.3, and the best marked span score per span category. Zeros when the
     marker did not run.
     """
 
-    def __init__(self, key: str = "realization_candidates") -> None:
+    def __init__(self, key: str = "realization_candidates", spans_key: str = "realizations") -> None:
         self.key = key
+        self.spans_key = spans_key
 
     def fit(self, X: Sequence[Doc], y=None) -> "SpanEvidence":
-        self.n_features_out_ = 4
+        from .labels import SPAN_LABELS
+
+        self.span_labels_ = list(SPAN_LABELS)
+        self.n_features_out_ = 4 + len(self.span_labels_)
         return self
 
     def transform(self, X: Sequence[Doc]) -> sp.csr_matrix:
         check_is_fitted(self, "n_features_out_")
-        out = np.zeros((len(X), 4))
+        out = np.zeros((len(X), self.n_features_out_))
         for i, doc in enumerate(X):
             group = doc.spans.get(self.key) if isinstance(doc, Doc) else None
-            if group is None or not len(group):
-                continue
-            scores = np.asarray(group.attrs.get("scores", []), dtype=float)
-            reasons = group.attrs.get("reasons", [])
-            ok = np.asarray([r in ("accepted", "below threshold") for r in reasons], dtype=bool)
-            if len(scores) != len(ok) or not len(scores):
-                continue
-            out[i] = [scores[ok].max() if ok.any() else 0.0, scores.max(), 1.0 - ok.mean(),
-                      np.log1p(((scores >= 0.3) & ok).sum())]
+            if group is not None and len(group):
+                scores = np.asarray(group.attrs.get("scores", []), dtype=float)
+                reasons = group.attrs.get("reasons", [])
+                ok = np.asarray([r in ("accepted", "below threshold") for r in reasons], dtype=bool)
+                if len(scores) == len(ok) and len(scores):
+                    out[i, :4] = [scores[ok].max() if ok.any() else 0.0, scores.max(), 1.0 - ok.mean(),
+                                  np.log1p(((scores >= 0.3) & ok).sum())]
+            marked = doc.spans.get(self.spans_key) if isinstance(doc, Doc) else None
+            if marked is not None and len(marked):
+                for span, score in zip(marked, marked.attrs.get("scores", [])):
+                    if span.label_ in self.span_labels_:
+                        j = 4 + self.span_labels_.index(span.label_)
+                        out[i, j] = max(out[i, j], float(score))
         return sp.csr_matrix(out)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.asarray(["best_unrejected_score", "best_score", "rejected_share", "log_strong_sentences"],
-                          dtype=object)
+        check_is_fitted(self, "n_features_out_")
+        names = ["best_unrejected_score", "best_score", "rejected_share", "log_strong_sentences"]
+        return np.asarray(names + [f"best_{lab}_span" for lab in self.span_labels_], dtype=object)

@@ -305,7 +305,7 @@ class RealizationMarker:
         mods = self.annotate_context(doc)
         features, clf = self.detector.steps[0][1], self.detector.steps[-1][1]
         x = features.transform([span])
-        coef = np.mean([c.estimator.coef_[0] for c in clf.calibrated_classifiers_], axis=0)
+        coef = np.mean([c.estimator.coef_[0] for c in clf.calibrated_classifiers_], axis=0)  # one if not ensembled
         contrib = x.multiply(coef).tocsr()
         names = _ngram_names(features, span)
         feature_names = features.get_feature_names_out()

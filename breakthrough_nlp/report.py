@@ -181,7 +181,8 @@ def _failed_table(df: pd.DataFrame) -> str:
     if failed.empty:
         return ""
     rows = "".join(f"<tr><td>{_e(r.get('source'))}</td><td>{_e(r.get('locator'))}</td>"
-                   f"<td class=\"err\">{_e(str(r['status']).removeprefix('error: '))}</td></tr>" for _, r in failed.iterrows())
+                   f"<td class=\"err\">{_e(str(r['status']).removeprefix('error: '))}</td></tr>"
+                   for _, r in failed.iterrows())
     return (f"<h2>Entries that could not be read ({len(failed)})</h2>"
             f"<table><thead><tr><th>source</th><th>where</th><th>error</th></tr></thead><tbody>{rows}</tbody></table>")
 

@@ -40,6 +40,7 @@ class TrainConfig:
 
     seed: int = 0
     doc_C: float = 16.0
+    doc_n_features: int = 2**18
     doc_ngram_range: tuple[int, int] = (1, 2)
     doc_lexicon_weight: float = 0.5
     doc_shape_features: bool = False
@@ -54,6 +55,7 @@ class TrainConfig:
     label_C: float = 4.0
     use_context_rules: bool = True
     calibration_folds: int = 5
+    calibration_ensemble: bool = False
     threshold_grid: tuple[float, ...] = tuple(np.round(np.arange(0.05, 0.96, 0.025), 3))
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -79,7 +81,8 @@ def make_detector(cfg: TrainConfig) -> Pipeline:
                                        next_window=cfg.unit_next_window, shape_features=cfg.unit_shape_features)),
             (
                 "clf",
-                CalibratedClassifierCV(_logreg(cfg.unit_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds),
+                CalibratedClassifierCV(_logreg(cfg.unit_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds,
+                                       ensemble=cfg.calibration_ensemble),
             ),
         ]
     )
@@ -106,8 +109,8 @@ def make_labeler(cfg: TrainConfig) -> Pipeline:
 
 
 def make_categorizer_model(cfg: TrainConfig) -> Pipeline:
-    words = TokenFeatures(ngram_range=cfg.doc_ngram_range, lexicon_weight=cfg.doc_lexicon_weight,
-                          shape_features=cfg.doc_shape_features)
+    words = TokenFeatures(n_features=cfg.doc_n_features, ngram_range=cfg.doc_ngram_range,
+                          lexicon_weight=cfg.doc_lexicon_weight, shape_features=cfg.doc_shape_features)
     features = FeatureUnion([("words", words), ("spans", SpanEvidence())]) if cfg.doc_span_evidence else words
     return Pipeline(
         [
@@ -115,7 +118,8 @@ def make_categorizer_model(cfg: TrainConfig) -> Pipeline:
             (
                 "clf",
                 MultiOutputClassifier(
-                    CalibratedClassifierCV(_logreg(cfg.doc_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds)
+                    CalibratedClassifierCV(_logreg(cfg.doc_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds,
+                                           ensemble=cfg.calibration_ensemble)
                 ),
             ),
         ]

@@ -6,7 +6,6 @@ imported when a plot is drawn, so ``import breakthrough_nlp`` never needs it.
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
@@ -197,9 +196,3 @@ def render(doc_or_text_and_spans: Any, *, jupyter: bool | None = None) -> str | 
         warnings.filterwarnings("ignore", message=r".*\[W117\]")
         return displacy.render(doc, style="span", options=options, jupyter=jupyter)
 
-
-def legend_html() -> str:
-    """A small HTML legend of the span colors (for reports and notebooks)."""
-    items = "".join(f'<span style="background:{c};padding:1px 6px;border-radius:3px;margin-right:6px">'
-                    f"{html.escape(label)}</span>" for label, c in COLORS.items())
-    return f'<div class="legend">{items}</div>'

@@ -112,7 +112,7 @@ For your own journal in another format (Markdown with date headings, a folder of
 Day One, jrnl, CSV), `breakthrough-nlp annotate JOURNAL -o out.csv` reads it for you."""),
     ("code", SETUP + "\n\nimport time"),
     ("code", """\
-journal = pd.read_json(CORPUS / "test.jsonl", lines=True, convert_dates=False)
+journal = pd.read_json(CORPUS / "test.jsonl", lines=True, dtype=False)
 print(f"{len(journal)} entries by {journal['author'].nunique()} writers, "
       f"{journal['text'].str.split().str.len().sum():,} words")
 journal[["id", "date", "author"]].head(3)"""),
@@ -276,9 +276,12 @@ phases["gold_breakthrough"] = phases["id"].map(hit)
 phases.groupby("phase").agg(entries=("id", "size"), breakthrough_share=("gold_breakthrough", "mean")).round(3)"""),
     ("md", """\
 The table above is the honest test of the connecting phase here: the share of hand-labelled
-breakthrough entries in each phase. Read it with the caveats: this corpus was written for the
-project, emotion words are also what the annotators' `feelings` label is about, so some
-association is built in; it says nothing about anyone's therapy.
+breakthrough entries in each phase. When this notebook was last run, the slope correlated only
+weakly with a rise in breakthroughs, and entries above the writer's own emotion mean
+(`connecting` and `experiencing`) carried clearly more breakthroughs than those below it, while
+high abstraction added nothing on top: the signal is the emotion words. Read it with the caveats:
+this corpus was written for the project, and emotion words are also what the annotators'
+`feelings` label is about, so some association is built in. It says nothing about anyone's therapy.
 
 One writer, both scales over time, connecting entries filled, hand-labelled breakthroughs
 starred:"""),
@@ -476,7 +479,7 @@ seconds = time.perf_counter() - t0
 print(f"{seconds:.0f}s, {df['word_count'].sum() / seconds:,.0f} words/s;", df["status"].value_counts().to_dict())"""),
     ("md", "Set beside the held-out modern test journals, annotated the same way:"),
     ("code", """\
-modern = breakthrough_nlp.annotate(pd.read_json(CORPUS / "test.jsonl", lines=True, convert_dates=False)
+modern = breakthrough_nlp.annotate(pd.read_json(CORPUS / "test.jsonl", lines=True, dtype=False)
                                    [["id", "date", "author", "text"]], nlp, include_text=True)
 
 def profile(frame):
@@ -491,11 +494,11 @@ def profile(frame):
 
 pd.DataFrame({"Pepys": profile(df), "modern test journals": profile(modern)}).round(3)"""),
     ("md", """\
-Two signals, two behaviours. The **entry classifier** (the probabilities) is far less sure about
-Pepys than about the modern journals: his entries are chronicles of the Navy Office, dinners and
-plays, and they look unlike the introspective entries it learned from. The **span marker** scores
-sentence by sentence, and a long entry offers many sentences; its spans can add a label of their
-own. Whether an entry ends up labelled therefore depends a lot on its length:"""),
+Read off the table: Pepys's entries are about five times as long as the modern ones, yet the model
+marks far fewer realization spans per 1,000 words and labels far fewer entries — `feelings` least
+of all. It does **not** flag ordinary entries wholesale, which is the first thing to check on text
+this far from its training data. What it does flag depends a lot on length: a long entry offers
+many sentences, each a chance to look like an insight."""),
     ("code", """\
 df["length"] = pd.qcut(df["word_count"], 5, labels=["shortest", "short", "middle", "long", "longest"])
 df.groupby("length", observed=True).agg(
@@ -503,49 +506,74 @@ df.groupby("length", observed=True).agg(
     any_label=("labels", lambda s: s.map(bool).mean()), mean_p_patterns=("p_patterns", "mean")).round(3)"""),
     ("md", "## What it actually flags\n\nThe highest-scoring realization spans of each category:"),
     ("code", """\
-spans = df[["id", "date", "realizations"]].explode("realizations").dropna(subset=["realizations"]).reset_index(drop=True)
-spans = pd.concat([spans.drop(columns="realizations"), pd.json_normalize(spans["realizations"].tolist())], axis=1)
+def span_table(frame):
+    out = frame[["id", "date", "realizations"]].explode("realizations").dropna(subset=["realizations"])
+    out = out.reset_index(drop=True)
+    return pd.concat([out.drop(columns="realizations"), pd.json_normalize(out["realizations"].tolist())], axis=1)
+
+spans = span_table(df)
 print(spans["label"].value_counts().to_dict())
 top = spans.sort_values("score", ascending=False).groupby("label", sort=False).head(4).sort_values(["label", "score"])
-top.assign(text=top["text"].str.replace(r"\\s+", " ", regex=True).str.slice(0, 150))[["label", "score", "id", "text"]]"""),
+top.assign(text=top["text"].str.replace(r"\\s+", " ", regex=True).str.slice(0, 120))[["label", "score", "id", "text"]]"""),
     ("md", """\
-Reading these is the point of the notebook. What they show:
+Reading these is the point of the notebook. When this notebook was last run:
 
-* **Words, not insight.** The marker learned cue words from modern journals — *fear*, *myself*,
-  *never … in my life*, *truth*, *worth*. Pepys uses them constantly and for other purposes:
-  "as pretty a play as ever I saw in my life" is a theatre review, not a recognized pattern;
-  "the biggest sum I ever was worth" is bookkeeping, not a value.
-* **Some real self-reflection.** Among the hits are genuine moments of self-examination: Pepys
-  condemning his own pride, resolving to mend his jealousy, deciding not to trouble himself with
-  what is past. A reader might well call a few of those realizations in the guide's sense.
-* **Drama is not insight.** Entries about the plague or the Great Fire are vivid, emotional and
-  mostly *not* flagged — which is right: the labels are about the writer understanding something
-  about themselves, not about events.
+* **`feelings` is worry and sorrow in the flow of events**: "I fear that it must be as it can",
+  a sad letter about his mother, his mind "troubled" over his lodgings, his wife "in a musty
+  humour". They name feelings, but nothing buried or newly recognized: the guide would call most
+  of them mood reports, one of its hard negatives.
+* **`patterns` is counting and firsts**: "the second time I ever struck him", the first £200 he
+  ever saved. *ever*, *first*, *again* look like the "every time I…" of a recognized pattern.
+* **`values` comes closest to the real thing**: "The truth is, not thinking them safe men to
+  receive such a gratuity from…" is Pepys weighing a bribe against his reputation, and a reader
+  could call it a values moment; "Never more quiet in my family all the days of my life" is
+  contentment, not a decision.
 
-How much of the `patterns` category is the superlative idiom alone? The share of spans containing
-*ever / never / in my life / always*, against the modern hand-marked `patterns` spans:"""),
+Two checks on *why*. Is the superlative idiom (*ever / never / in my life / always*) behind the
+`patterns` hits? And how long are the spans? Pepys's sentences run on through semicolons and
+"and so", so a span can be a paragraph of business with one reflective clause in it:"""),
     ("code", """\
 from breakthrough_nlp.corpus import read_jsonl
 
 IDIOM = r"\\b(?:ever|never|in (?:all )?my life|always)\\b"
-gold_patterns = pd.Series([r.text[s["start"]:s["end"]] for r in read_jsonl(CORPUS / "test.jsonl")
-                           for s in r.spans if s["label"] == "patterns"])
-pd.Series({"Pepys, predicted patterns spans": spans.loc[spans["label"] == "patterns", "text"].str.contains(IDIOM, case=False).mean(),
-           "Pepys, all predicted spans": spans["text"].str.contains(IDIOM, case=False).mean(),
-           "modern journals, hand-marked patterns spans": gold_patterns.str.contains(IDIOM, case=False).mean()}).round(3)"""),
-    ("md", "A few entries a reader would look for — the Great Fire (Pepys's 2 September 1666 is stored as `1666-09-12`), his remorse after Deb Willet (25 October 1668 → `1668-11-04`), and the last entry, where his failing eyesight ends the diary:"),
+modern_spans = span_table(modern)
+gold = pd.DataFrame([{"label": s["label"], "text": r.text[s["start"]:s["end"]]}
+                     for r in read_jsonl(CORPUS / "test.jsonl") for s in r.spans])
+
+def span_profile(frame):
+    patterns = frame[frame["label"] == "patterns"]
+    return {"spans": len(frame), "median words per span": frame["text"].str.split().str.len().median(),
+            "patterns spans with the idiom": patterns["text"].str.contains(IDIOM, case=False).mean()}
+
+pd.DataFrame({"Pepys, predicted": span_profile(spans), "modern, predicted": span_profile(modern_spans),
+              "modern, hand-marked": span_profile(gold)}).round(3)"""),
+    ("md", """\
+The idiom is about as common in Pepys's `patterns` spans as in the hand-marked modern ones, so it
+is not the whole story; the spans' length is the bigger difference.
+
+A few entries a reader would look for — the Great Fire (Pepys's 2 September 1666 is stored as
+`1666-09-12`), the night his wife found him with Deb Willet (25 October 1668 → `1668-11-04`), and
+the last entry, where his failing eyesight ends the diary — with the spans the model highlighted:"""),
     ("code", """\
 wanted = {"Great Fire begins": "1666-09-12", "Deb Willet, discovered": "1668-11-04", "last entry": "1669-06-10"}
 look = df.set_index("date").loc[list(wanted.values()), ["id", "word_count", "p_feelings", "p_patterns", "p_values", "labels"]]
 look.insert(0, "what", list(wanted))
+for what, date in wanted.items():
+    print(f"{what}:")
+    for r in df.loc[df["date"] == date, "realizations"].iloc[0]:
+        print(f"   {r['label']:<9}{r['score']:.2f}  {' '.join(r['text'].split())[:150]}")
 look.round(3)"""),
     ("code", """\
 last = df[df["date"] == "1669-06-10"].iloc[0]
 print(" ".join(last["text"].split())[-420:])"""),
     ("md", """\
-The final paragraph — "almost as much as to see myself go into my grave" — is the kind of
-reckoning with himself that the guide describes, and the model's verdict on it is printed above.
-If it is missed, it is because nothing in it looks like a modern journal's "it hit me" moment.
+The last entry is the diary's own reckoning — "almost as much as to see myself go into my grave" —
+and when this notebook was last run the model found it: its `patterns` span is "thus ends all that
+I doubt I shall ever be able to do with my own eyes in the keeping of my journal…" and its `values`
+span "…the good God prepare me". A reader would pick the same passage. The Great Fire, the longest
+and most dramatic entry, gets no label, rightly: horror at events is not a realization (one of its
+weak spans is the Lord Mayor's words, quoted). The Deb Willet entry is labelled `feelings` for a
+sentence in which Pepys describes placating his wife: an event, not a discovery.
 
 ## Nine years as one timeline
 
@@ -561,10 +589,13 @@ by_year = df.groupby("year").agg(entries=("id", "size"), median_words=("word_cou
                                  spans_per_entry=("n_realizations", "mean"))
 print("longest run without a labelled entry:", tl.summary["longest_stretch_entries"].iloc[0], "entries,",
       tl.summary["longest_stretch_days"].iloc[0], "days")
+dated_years = by_year.drop(index="undated", errors="ignore")
+print("Spearman correlation over the years, median words vs labelled share:",
+      round(dated_years["median_words"].corr(dated_years["any_label"], method="spearman"), 2))
 by_year.round(3).T"""),
     ("md", """\
-Year to year the labelled share mostly follows how long and how reflective the entries are; it is
-not a measure of Pepys's inner life.
+Year to year the labelled share goes largely with how long the entries are; it is not a measure of
+Pepys's inner life.
 
 ## The indicators on Pepys
 
@@ -577,20 +608,24 @@ yearly = rates.groupby("year")[["insight_causal", "emotion_tone", "abstraction"]
 phases["year"] = phases["entry_index"].map(df.set_index("entry_index")["year"])
 yearly["connecting share"] = phases.groupby("year")["connecting"].mean()
 print(trend[["sessions", "mean_rate", "slope"]].round(5).to_dict("records"))
+print("insight+causal words per 100 in the modern test journals:",
+      round(breakthrough_nlp.word_rates(modern["text"])["insight_causal"].mean(), 3))
 yearly.round(3).T"""),
     ("md", """\
-The insight+causal rate stays low and nearly flat over nine years, and the slope per session is
-close to zero. That is no evidence about Pepys: the indicator comes from short, prompted writing
-about a trauma, and his diary is a record of public and private life in a vocabulary our
-modern word lists only partly cover ("vexed", "troubled", "merry" were added for him; many
-period words were not).
+Pepys's insight+causal rate is lower than the modern journals', rises over the first years and then
+levels off; over 3,415 sessions the slope is practically zero. That is no evidence about Pepys: the
+indicator comes from short, prompted writing about an upheaval, and his diary is a record of public
+and private life in a vocabulary our modern word lists only partly cover ("vexed", "troubled",
+"merry" are in them; many period words are not).
 
 ## What to take from this
 
-* The model behaves *more cautiously* on the classifier side and *more literally* on the span
-  side when the text is far from its training data. Its probabilities are calibrated on modern
-  journals, not on this.
-* Its errors on Pepys are readable and explainable: cue words in another idiom, and length.
+* On text far from its training data the model is more reserved, not less: far fewer spans and
+  labels than on the modern journals, and no wholesale flagging of ordinary days.
+* What it flags is readable and explainable: feeling words in reports of worry (mood reports),
+  counting words that look like patterns, and long run-on sentences. A few hits are real
+  self-examination (the last entry, the bribe he would not take).
+* Its probabilities are calibrated on modern journals, not on this.
 * Nothing here is validated for historical prose. To use the model on such text, label a sample of
   it and retrain ([04](04-train-on-your-labels.ipynb)); to read the diary, read the diary."""),
 ]

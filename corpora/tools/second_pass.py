@@ -36,7 +36,17 @@ def _records() -> list[dict]:
 
 
 def in_sample(entry_id: str) -> bool:
-    return int(hashlib.sha1(entry_id.encode()).hexdigest(), 16) % 10 == 0
+    """Every entry whose id hashes to 0 mod 10, plus the ids in ``extra_ids.txt``.
+
+    The extras topped the sample up to 10% after the last batch of entries was
+    added (they were drawn by a second hash, see ``blind_3.txt``).
+    """
+    return int(hashlib.sha1(entry_id.encode()).hexdigest(), 16) % 10 == 0 or entry_id in _extra_ids()
+
+
+def _extra_ids() -> frozenset[str]:
+    path = OUT / "extra_ids.txt"
+    return frozenset(path.read_text().split()) if path.exists() else frozenset()
 
 
 def sample() -> None:
