@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from breakthrough_nlp.corpus import Record
 from breakthrough_nlp.labels import LABELS, SPANS_KEY
-from breakthrough_nlp.realizations import sentence_units
+from breakthrough_nlp.tokens import sentence_units
 from breakthrough_nlp.training import best_threshold, label_matrix
 
 CUE = re.compile(

@@ -140,13 +140,24 @@ def iter_annotations(
     """Annotate entries lazily, one result dict per entry, in input order.
 
     Never drops an entry: one that cannot be annotated (missing or non-string
-    text, empty text) yields a row whose ``status`` says why.
+    text, empty text) yields a row whose ``status`` says why. With
+    ``n_process > 1`` batches of entries go to worker processes that send back
+    result rows, not ``Doc`` objects; the rows are identical to one process.
     """
     nlp = nlp or _default_nlp()
+    if n_process > 1:
+        return _iter_parallel(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process,
+                              keep=keep)
+    return _iter_serial(entries, nlp, text_key=text_key, batch_size=batch_size, keep=keep)
+
+
+def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int, keep: tuple[str, ...],
+                 start: int = 0) -> Iterator[dict[str, Any]]:
+    """One process; entry indices count from ``start``."""
     max_len = nlp.max_length
 
     def jobs() -> Iterator[tuple[str, tuple[int, int, int]]]:
-        for index, item in enumerate(_entries_from(entries)):
+        for index, item in enumerate(_entries_from(entries), start):
             pending.append(item)
             text = item.get(text_key) if isinstance(item, Mapping) else item
             if not isinstance(text, str) or not text.strip() or (isinstance(item, Mapping) and item.get("_error")):
@@ -156,7 +167,7 @@ def iter_annotations(
                 yield prepare_text(piece), (index, offset, len(pieces) - 1 - k)
 
     pending: deque[Any] = deque()
-    next_index = 0
+    next_index = start
     acc: dict[str, Any] = {}
 
     def flush_until(limit: int) -> Iterator[dict[str, Any]]:
@@ -166,7 +177,7 @@ def iter_annotations(
             yield _row_for_invalid(item, next_index, text_key, keep)
             next_index += 1
 
-    for doc, (index, offset, remaining) in nlp.pipe(jobs(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+    for doc, (index, offset, remaining) in nlp.pipe(jobs(), as_tuples=True, batch_size=batch_size):
         yield from flush_until(index)
         if not acc:
             acc = {"cats": {label: 0.0 for label in LABELS}, "labels": set(), "spans": []}
@@ -192,6 +203,56 @@ def iter_annotations(
     while pending:
         yield _row_for_invalid(pending.popleft(), next_index, text_key, keep)
         next_index += 1
+
+
+_WORKER_NLP: Language | None = None
+
+
+def _init_worker(nlp: Language | None) -> None:
+    global _WORKER_NLP
+    if nlp is not None:  # spawn: the pipeline arrives pickled; fork: it is inherited
+        _WORKER_NLP = nlp
+
+
+def _work(batch: list[Any], start: int, text_key: str, batch_size: int, keep: tuple[str, ...]) -> list[dict[str, Any]]:
+    return list(_iter_serial(batch, _WORKER_NLP, text_key=text_key, batch_size=batch_size, keep=keep, start=start))
+
+
+def _iter_parallel(entries: Any, nlp: Language, *, text_key: str, batch_size: int, n_process: int,
+                   keep: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Fan batches out to ``n_process`` workers, at most two batches per worker in flight."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_NLP
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    if ctx.get_start_method() == "fork":
+        _WORKER_NLP, initargs = nlp, (None,)
+    else:
+        initargs = (nlp,)
+
+    def batches() -> Iterator[list[Any]]:
+        batch: list[Any] = []
+        for item in _entries_from(entries):
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    start = 0
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_init_worker,
+                             initargs=initargs) as pool:
+        in_flight: deque = deque()
+        for batch in batches():
+            in_flight.append(pool.submit(_work, batch, start, text_key, batch_size, keep))
+            start += len(batch)
+            if len(in_flight) >= 2 * n_process:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
 
 
 def _row_for_invalid(item: Any, index: int, text_key: str, keep: tuple[str, ...] = ()) -> dict[str, Any]:

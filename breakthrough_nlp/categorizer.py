@@ -175,13 +175,13 @@ class BreakthroughCategorizer:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         data, digest = model_io.dumps(self.model)
-        (path / "model.skops").write_bytes(data)
+        (path / "model.npz").write_bytes(data)
         srsly.write_json(path / "cfg.json", self._cfg(digest))
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "BreakthroughCategorizer":
         path = Path(path)
         cfg = srsly.read_json(path / "cfg.json")
-        self._restore(cfg, model_io.read_bytes(path / "model.skops"))
+        self._restore(cfg, model_io.read_bytes(path / "model.npz"))
         return self
 
     def _restore(self, cfg: dict[str, Any], blob: bytes) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -82,38 +82,46 @@ class Modifier:
     rule: str
 
 
+def default_rules(extra_rules: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The shipped rule data, with ``extra_rules`` appended."""
+    data = dict(load_resource("context_rules.json"))
+    data["rules"] = list(data["rules"]) + list(extra_rules)
+    return data
+
+
 class ContextMatcher:
     """Find modifiers and their scopes in a ``Doc``."""
 
-    def __init__(self, vocab: Vocab, rules: Iterable[ContextRule], terminators: Iterable[str]) -> None:
+    def __init__(self, vocab: Vocab, rules: Iterable[ContextRule], terminators: Iterable[str],
+                 make_doc: Callable[[str], Doc] | None = None) -> None:
         self.vocab = vocab
         self.rules = list(rules)
         self.terminators = frozenset(t.lower() for t in terminators)
         self._phrase = PhraseMatcher(vocab, attr="LOWER")
         self._matcher = Matcher(vocab)
-        tokenizer_nlp = None
+        if make_doc is None:
+            import spacy
+
+            make_doc = spacy.blank("en", vocab=vocab).make_doc
         for i, rule in enumerate(self.rules):
             key = f"ctx{i}"
             if rule.literal is not None:
-                if tokenizer_nlp is None:
-                    import spacy
-
-                    tokenizer_nlp = spacy.blank("en", vocab=vocab)
-                self._phrase.add(key, [tokenizer_nlp.make_doc(rule.literal)])
+                self._phrase.add(key, [make_doc(rule.literal)])
             else:
                 self._matcher.add(key, [rule.pattern])
 
     @classmethod
-    def from_data(cls, vocab: Vocab, data: dict[str, Any]) -> "ContextMatcher":
+    def from_data(cls, vocab: Vocab, data: dict[str, Any],
+                  make_doc: Callable[[str], Doc] | None = None) -> "ContextMatcher":
+        """Build from a dict in the resource file's format; ``make_doc`` tokenizes literals."""
         rules = [ContextRule.from_dict(r) for r in data.get("rules", [])]
-        return cls(vocab, rules, data.get("terminators", []))
+        return cls(vocab, rules, data.get("terminators", []), make_doc)
 
     @classmethod
-    def default(cls, vocab: Vocab, extra_rules: Iterable[dict[str, Any]] = ()) -> "ContextMatcher":
+    def default(cls, vocab: Vocab, extra_rules: Iterable[dict[str, Any]] = (),
+                make_doc: Callable[[str], Doc] | None = None) -> "ContextMatcher":
         """The shipped rules, plus ``extra_rules`` (dicts in the resource file's format)."""
-        data = dict(load_resource("context_rules.json"))
-        data["rules"] = list(data["rules"]) + list(extra_rules)
-        return cls.from_data(vocab, data)
+        return cls.from_data(vocab, default_rules(extra_rules), make_doc)
 
     @classmethod
     def from_file(cls, vocab: Vocab, path: str | Path) -> "ContextMatcher":

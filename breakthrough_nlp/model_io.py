@@ -1,35 +1,44 @@
 """Safe persistence for the scikit-learn parts of the pipeline.
 
-Pickle and joblib files run arbitrary code when loaded. The estimators are stored
-with ``skops.io``, which rebuilds only an allow-list of types and refuses the rest,
-and every file is recorded with its SHA-256 and the library versions that wrote it.
-A file whose checksum does not match its record, or that needs types outside the
-allow-list, is refused unless the caller passes ``trusted=True``.
+Pickle and joblib files run arbitrary code when loaded, and skops (the usual
+safe alternative) takes seconds to import. The estimators here are stored in a
+format that cannot execute code: a NumPy ``.npz`` archive (read with
+``allow_pickle=False``) holding every array, plus a JSON tree of the objects'
+state. Loading rebuilds only classes on an allow-list (:data:`TRUSTED_TYPES`) by
+setting their state; any other class is refused unless the caller passes
+``trusted=True``. Every file is recorded with its SHA-256 and the library
+versions that wrote it: a changed file is refused, a version mismatch warns.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import io
+import json
+import math
 import warnings
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
+import numpy as np
 
-# Every type the shipped estimators are built from. Anything else in a file is refused.
-TRUSTED_TYPES: list[str] = [
+FORMAT = "breakthrough-nlp-estimator/1"
+
+# Every class the shipped estimators are built from. Anything else in a file is refused.
+TRUSTED_TYPES: frozenset[str] = frozenset({
     "breakthrough_nlp.features.TokenFeatures",
     "breakthrough_nlp.features.BoundaryFeatures",
     "breakthrough_nlp.features.JoinFeatures",
     "breakthrough_nlp.features.SpanEvidence",
-    "sklearn.pipeline.FeatureUnion",
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.multioutput.MultiOutputClassifier",
+    "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
-]
+})
 
 
 class ModelLoadError(RuntimeError):
@@ -37,7 +46,6 @@ class ModelLoadError(RuntimeError):
 
 
 def library_versions() -> dict[str, str]:
-    import numpy
     import scipy
     import sklearn
     import spacy
@@ -48,26 +56,113 @@ def library_versions() -> dict[str, str]:
         "breakthrough_nlp": __version__,
         "spacy": spacy.__version__,
         "scikit-learn": sklearn.__version__,
-        "numpy": numpy.__version__,
+        "numpy": np.__version__,
         "scipy": scipy.__version__,
-        "skops": _skops_version(),
     }
-
-
-def _skops_version() -> str:
-    from importlib.metadata import version
-
-    return version("skops")
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# ------------------------------------------------------------------- encoding
+class _Encoder:
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def encode(self, value: Any) -> Any:
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"$float": repr(value)}
+        if isinstance(value, np.generic):
+            return {"$scalar": value.dtype.str, "v": self.encode(value.item())}
+        if isinstance(value, np.ndarray):
+            if value.dtype.hasobject:
+                raise TypeError("object arrays cannot be stored safely")
+            key = f"a{len(self.arrays)}"
+            self.arrays[key] = value
+            return {"$array": key}
+        if isinstance(value, tuple):
+            return {"$tuple": [self.encode(v) for v in value]}
+        if isinstance(value, list):
+            return [self.encode(v) for v in value]
+        if isinstance(value, dict):
+            if not all(isinstance(k, str) for k in value):
+                raise TypeError(f"dict keys must be strings, got {[type(k).__name__ for k in value]}")
+            return {"$dict": {k: self.encode(v) for k, v in value.items()}}
+        cls = type(value)
+        path = f"{cls.__module__}.{cls.__qualname__}"
+        state = value.__getstate__() if hasattr(value, "__getstate__") else value.__dict__
+        if state is None:
+            state = {}
+        if not isinstance(state, dict):
+            raise TypeError(f"cannot store {path}: its state is not a dict")
+        return {"$object": path, "state": self.encode(state)}
+
+
 def dumps(estimator: Any) -> tuple[bytes, str]:
     """Serialize an estimator; return the bytes and their SHA-256."""
-    data = sio.dumps(estimator)
+    enc = _Encoder()
+    tree = enc.encode(estimator)
+    header = json.dumps({"format": FORMAT, "tree": tree}, sort_keys=True)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, __tree__=np.array(header), **enc.arrays)
+    data = buf.getvalue()
     return data, sha256_bytes(data)
+
+
+# ------------------------------------------------------------------- decoding
+def _find_types(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        if "$object" in node:
+            found.add(node["$object"])
+        for v in node.values():
+            _find_types(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _find_types(v, found)
+
+
+def _class(path: str) -> type:
+    module, _, name = path.rpartition(".")
+    obj: Any = importlib.import_module(module)
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+class _Decoder:
+    def __init__(self, arrays: Any) -> None:
+        self.arrays = arrays
+
+    def decode(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [self.decode(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        if "$array" in node:
+            return self.arrays[node["$array"]]
+        if "$float" in node:
+            return float(node["$float"])
+        if "$scalar" in node:
+            return np.dtype(node["$scalar"]).type(self.decode(node["v"]))
+        if "$tuple" in node:
+            return tuple(self.decode(v) for v in node["$tuple"])
+        if "$dict" in node:
+            return {k: self.decode(v) for k, v in node["$dict"].items()}
+        if "$object" in node:
+            cls = _class(node["$object"])
+            obj = cls.__new__(cls)
+            state = self.decode(node["state"])
+            if hasattr(obj, "__setstate__"):
+                obj.__setstate__(state)
+            else:
+                obj.__dict__.update(state)
+            return obj
+        raise ModelLoadError(f"unreadable model file: unknown node {sorted(node)}")
 
 
 def loads(data: bytes, *, expected_sha256: str | None, trusted: bool = False, what: str = "model") -> Any:
@@ -79,14 +174,23 @@ def loads(data: bytes, *, expected_sha256: str | None, trusted: bool = False, wh
             "The file was changed after the model was saved. Retrain it, or load with trusted=True "
             "if you know where it came from."
         )
-    untrusted = sio.get_untrusted_types(data=data)
-    extra = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    try:
+        archive = np.load(io.BytesIO(data), allow_pickle=False)
+        header = json.loads(str(archive["__tree__"]))
+    except (ValueError, KeyError, OSError) as e:
+        raise ModelLoadError(f"{what}: not a breakthrough-nlp model file ({e})") from None
+    if header.get("format") != FORMAT:
+        raise ModelLoadError(f"{what}: unsupported model file format {header.get('format')!r}; expected {FORMAT}")
+    types: set[str] = set()
+    _find_types(header["tree"], types)
+    extra = sorted(types - TRUSTED_TYPES)
     if extra and not trusted:
         raise ModelLoadError(
             f"{what}: the file needs types this package does not trust: {', '.join(extra)}. "
             "Load with trusted=True only if you trust the file's author."
         )
-    return sio.loads(data, trusted=sorted(set(untrusted)) if untrusted else None)
+    arrays = {k: archive[k] for k in archive.files if k != "__tree__"}
+    return _Decoder(arrays).decode(header["tree"])
 
 
 def check_versions(recorded: dict[str, str], *, what: str = "model") -> None:

@@ -1,16 +1,18 @@
 """``breakthrough_realizations``: mark the spans that read like realizations.
 
-Three learned parts and one rule layer, each doing one job:
+Four learned parts and one rule layer, each doing one job:
 
 1. a **detector** scores every sentence (a calibrated probability that the writer
-   expresses an insight there), from hashed words, lexicon counts, the preceding
-   words and ConText flags;
+   expresses an insight there), from hashed words, lexicon rates, the words
+   around it and ConText flags;
 2. the **context layer** (:mod:`breakthrough_nlp.context`) rejects sentences whose
    cue sits inside a negated, hypothetical, asked, someone-else's, doubted,
    generic, trivial, sarcastic or quoted scope, and records why;
-3. a **boundary model** picks the clause inside an accepted sentence where the
-   insight starts and ends (the guide's span rule);
-4. a **labeler** gives the span its category (``feelings``, ``patterns``,
+3. a **joiner** decides whether adjacent accepted sentences form one insight
+   ("It's not the job. It's that…");
+4. a **boundary model** picks the clause where the insight starts and ends (the
+   guide's span rule);
+5. a **labeler** gives the span its category (``feelings``, ``patterns``,
    ``values`` or ``other``).
 
 Output follows spaCy's spancat convention: ``doc.spans["realizations"]`` with one
@@ -37,12 +39,12 @@ from spacy.training import Example
 from spacy.util import registry
 
 from . import model_io
-from .context import ContextMatcher, Modifier
+from .context import ContextMatcher, Modifier, default_rules
 from .extensions import register_extensions
 from .features import CONTEXT_KEY
-from .labels import CANDIDATES_KEY, SPAN_LABELS, SPANS_KEY
+from .labels import CANDIDATES_KEY, SPANS_KEY
 from .resources import lexicons
-from .tokens import clause_candidates, sentence_units, strip_edges, token_info  # noqa: F401
+from .tokens import clause_candidates, sentence_units, token_info
 
 DEFAULT_SPANS_KEY = SPANS_KEY
 DEFAULT_CANDIDATES_KEY = CANDIDATES_KEY
@@ -140,13 +142,22 @@ class RealizationMarker:
         self.extra_context_rules = list(extra_context_rules)
         self.trusted = trusted
         self.scorer = scorer
-        self.context = ContextMatcher.default(nlp.vocab, self.extra_context_rules)
+        # Built on first use: loading replaces the rules with the saved ones.
+        self._context_data = default_rules(self.extra_context_rules)
+        self._context: ContextMatcher | None = None
         self.detector = None
         self.joiner = None
         self.boundary = None
         self.labeler = None
         self.meta: dict[str, Any] = {}
         self._cue_words = frozenset(w.lower() for w in lexicons().get("cue", []))
+
+    @property
+    def context(self) -> ContextMatcher:
+        """The ConText layer (rules shipped with the model plus ``extra_context_rules``)."""
+        if self._context is None:
+            self._context = ContextMatcher.from_data(self.nlp.vocab, self._context_data, self.nlp.make_doc)
+        return self._context
 
     # ------------------------------------------------------------------ predict
     @property
@@ -332,6 +343,14 @@ class RealizationMarker:
         return (self.scorer or realization_scorer)(examples, **kwargs)
 
     # ------------------------------------------------------------ serialization
+    def _saved_rules(self) -> dict[str, Any]:
+        """Rules to store with the model: without ``extra_context_rules``, which come from the config."""
+        data = dict(self._context_data)
+        extra = self.extra_context_rules
+        rules = list(data.get("rules", []))
+        data["rules"] = rules[: len(rules) - len(extra)] if extra else rules
+        return data
+
     def _cfg(self) -> dict[str, Any]:
         return {
             "threshold": self.threshold,
@@ -348,7 +367,7 @@ class RealizationMarker:
             if est is not None:
                 blobs[part], sums[part] = model_io.dumps(est)
         cfg = dict(self._cfg(), checksums=sums, versions=model_io.library_versions())
-        return srsly.msgpack_dumps({"cfg": cfg, "blobs": blobs, "context": self.context.to_data()})
+        return srsly.msgpack_dumps({"cfg": cfg, "blobs": blobs, "context": self._saved_rules()})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RealizationMarker":
         msg = srsly.msgpack_loads(data)
@@ -364,15 +383,15 @@ class RealizationMarker:
             est = getattr(self, part)
             if est is not None:
                 data, sums[part] = model_io.dumps(est)
-                (path / f"{part}.skops").write_bytes(data)
+                (path / f"{part}.npz").write_bytes(data)
         cfg = dict(self._cfg(), checksums=sums, versions=model_io.library_versions())
         srsly.write_json(path / "cfg.json", cfg)
-        srsly.write_json(path / "context_rules.json", self.context.to_data())
+        srsly.write_json(path / "context_rules.json", self._saved_rules())
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RealizationMarker":
         path = Path(path)
         cfg = srsly.read_json(path / "cfg.json")
-        blobs = {p: model_io.read_bytes(path / f"{p}.skops") for p in cfg.get("checksums", {})}
+        blobs = {p: model_io.read_bytes(path / f"{p}.npz") for p in cfg.get("checksums", {})}
         rules_path = path / "context_rules.json"
         context = json.loads(rules_path.read_text(encoding="utf-8")) if rules_path.exists() else None
         self._restore(cfg, blobs, context)
@@ -392,7 +411,7 @@ class RealizationMarker:
         if context is not None:
             data = dict(context)
             data["rules"] = list(data.get("rules", [])) + self.extra_context_rules
-            self.context = ContextMatcher.from_data(self.nlp.vocab, data)
+            self._context_data, self._context = data, None
 
 
 def _ngram_names(features, span: Span) -> dict[int, str]:

@@ -27,7 +27,8 @@ from spacy.tokens import Doc, Span
 from .corpus import Record, load_splits
 from .features import CONTEXT_KEY, BoundaryFeatures, JoinFeatures, SpanEvidence, TokenFeatures
 from .labels import LABELS
-from .realizations import RealizationMarker, boundary_options, sentence_units
+from .realizations import RealizationMarker, boundary_options
+from .tokens import sentence_units
 
 logger = logging.getLogger(__name__)
 

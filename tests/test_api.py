@@ -99,3 +99,12 @@ def test_annotate_frame_keeps_index_and_columns(nlp, monkeypatch):
     assert {"p_feelings", "labels", "realizations", "status"} <= set(out.columns)
     with pytest.raises(KeyError, match="no column 'body'"):
         breakthrough_nlp.annotate_frame(df, text_column="body")
+
+
+def test_n_process_two_gives_identical_rows(nlp):
+    entries = [{"text": TEXT, "id": "a"}, {"id": "no-text"}, {"text": 42}, "Laundry. Bed.",
+               {"text": "I don't want the promotion. I want my evenings with the kids."}] * 9
+    one = breakthrough_nlp.annotate(entries, nlp, batch_size=4)
+    two = breakthrough_nlp.annotate(entries, nlp, batch_size=4, n_process=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert "entry 41 has no 'text' field" in two.loc[41, "status"]

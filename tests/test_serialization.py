@@ -64,7 +64,7 @@ def test_model_directory_is_a_standard_spacy_pipeline():
 
 def test_tampered_model_file_is_refused(nlp, tmp_path):
     nlp.to_disk(tmp_path / "m")
-    f = tmp_path / "m" / "breakthrough_categorizer" / "model.skops"
+    f = tmp_path / "m" / "breakthrough_categorizer" / "model.npz"
     data = bytearray(f.read_bytes())
     data[-40] ^= 0xFF
     f.write_bytes(bytes(data))
@@ -73,20 +73,41 @@ def test_tampered_model_file_is_refused(nlp, tmp_path):
 
 
 def test_untrusted_types_are_refused_unless_trusted(nlp, tmp_path):
-    import skops.io as sio
-    from sklearn.preprocessing import FunctionTransformer
+    import hashlib
+
+    import numpy as np
+    from sklearn.preprocessing import StandardScaler
+
+    from breakthrough_nlp import model_io
 
     nlp.to_disk(tmp_path / "m")
     comp = tmp_path / "m" / "breakthrough_categorizer"
     cfg = json.loads((comp / "cfg.json").read_text())
-    data = sio.dumps(FunctionTransformer(func=print))
-    (comp / "model.skops").write_bytes(data)
-    import hashlib
-
-    cfg["checksums"]["model"] = hashlib.sha256(data).hexdigest()
+    data, digest = model_io.dumps(StandardScaler().fit(np.eye(3)))
+    assert digest == hashlib.sha256(data).hexdigest()
+    (comp / "model.npz").write_bytes(data)
+    cfg["checksums"]["model"] = digest
     (comp / "cfg.json").write_text(json.dumps(cfg))
-    with pytest.raises(ModelLoadError, match="does not trust"):
+    with pytest.raises(ModelLoadError, match="does not trust: sklearn.preprocessing._data.StandardScaler"):
         breakthrough_nlp.load(tmp_path / "m")
+    with pytest.raises(ModelLoadError, match="does not trust"):
+        model_io.loads(data, expected_sha256=digest)
+    scaler = model_io.loads(data, expected_sha256=digest, trusted=True)
+    assert scaler.transform(np.eye(3)).shape == (3, 3)
+
+
+def test_model_files_cannot_carry_pickles(nlp, tmp_path):
+    import io
+    import pickle
+
+    import numpy as np
+
+    from breakthrough_nlp import model_io
+
+    buf = io.BytesIO()
+    np.savez(buf, __tree__=np.array([pickle.dumps(print)], dtype=object), allow_pickle=True)
+    with pytest.raises(ModelLoadError, match="not a breakthrough-nlp model file"):
+        model_io.loads(buf.getvalue(), expected_sha256=None)
 
 
 def test_version_mismatch_warns_with_both_versions(nlp, tmp_path):
