@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .resources import load_resource
+from .tokens import token_info
 
 CATEGORIES: tuple[str, ...] = tuple(load_resource("context_rules.json")["categories"])
 DIRECTIONS = ("forward", "backward", "bidirectional")
@@ -97,6 +99,8 @@ class ContextMatcher:
         self.vocab = vocab
         self.rules = list(rules)
         self.terminators = frozenset(t.lower() for t in terminators)
+        # LOWER ids are the string hashes of the lowercased text.
+        self._terminator_ids = np.asarray(sorted(vocab.strings.add(t) for t in self.terminators), dtype=np.uint64)
         self._phrase = PhraseMatcher(vocab, attr="LOWER")
         self._matcher = Matcher(vocab)
         if make_doc is None:
@@ -132,28 +136,26 @@ class ContextMatcher:
 
     def __call__(self, doc: Doc) -> list[Modifier]:
         matches = list(self._phrase(doc)) + list(self._matcher(doc))
+        if not matches:
+            return []
+        info = token_info(doc)
+        stops = np.isin(info.lower, self._terminator_ids) | info.newline
         out: list[Modifier] = []
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
             rule = self.rules[int(self.vocab.strings[match_id][3:])]
-            s_start, s_end = self._scope(doc, rule, start, end)
+            s_start, s_end = self._scope(info, stops, rule, start, end)
             out.append(Modifier(rule.category, start, end, s_start, s_end, rule.literal or "<pattern>"))
         return out
 
-    def _is_terminator(self, doc: Doc, i: int) -> bool:
-        tok = doc[i]
-        return tok.lower_ in self.terminators or (tok.is_space and "\n" in tok.text)
-
-    def _scope(self, doc: Doc, rule: ContextRule, start: int, end: int) -> tuple[int, int]:
-        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+    def _scope(self, info, stops: np.ndarray, rule: ContextRule, start: int, end: int) -> tuple[int, int]:
+        sent_start, sent_end = info.sentence(start)
         s_start, s_end = start, end
         if rule.direction in ("forward", "bidirectional"):
-            limit = min(sent.end, end + rule.max_scope)
-            s_end = end
-            while s_end < limit and not self._is_terminator(doc, s_end):
+            limit = min(sent_end, end + rule.max_scope)
+            while s_end < limit and not stops[s_end]:
                 s_end += 1
         if rule.direction in ("backward", "bidirectional"):
-            limit = max(sent.start, start - rule.max_scope)
-            s_start = start
-            while s_start > limit and not self._is_terminator(doc, s_start - 1):
+            limit = max(sent_start, start - rule.max_scope)
+            while s_start > limit and not stops[s_start - 1]:
                 s_start -= 1
         return s_start, s_end

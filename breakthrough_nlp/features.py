@@ -367,9 +367,9 @@ class SpanEvidence(BaseEstimator, TransformerMixin):
     figure out why") has the words of a values insight, but its only sentence
     was rejected as hypothetical. Features: the best score among sentences not
     rejected by a context rule, the best score overall, the share of sentences
-    rejected by context, the (log) number of unrejected sentences scoring at
-    least 0.3, and the best marked span score per span category. Zeros when the
-    marker did not run.
+    rejected by context, the share of sentences that are unrejected and score at
+    least 0.3 (a share, not a count, so long entries are not favoured), and the
+    best marked span score per span category. Zeros when the marker did not run.
     """
 
     def __init__(self, key: str = "realization_candidates", spans_key: str = "realizations") -> None:
@@ -394,7 +394,7 @@ class SpanEvidence(BaseEstimator, TransformerMixin):
                 ok = np.asarray([r in ("accepted", "below threshold") for r in reasons], dtype=bool)
                 if len(scores) == len(ok) and len(scores):
                     out[i, :4] = [scores[ok].max() if ok.any() else 0.0, scores.max(), 1.0 - ok.mean(),
-                                  np.log1p(((scores >= 0.3) & ok).sum())]
+                                  ((scores >= 0.3) & ok).mean()]
             marked = doc.spans.get(self.spans_key) if isinstance(doc, Doc) else None
             if marked is not None and len(marked):
                 for span, score in zip(marked, marked.attrs.get("scores", [])):
@@ -405,5 +405,5 @@ class SpanEvidence(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "n_features_out_")
-        names = ["best_unrejected_score", "best_score", "rejected_share", "log_strong_sentences"]
+        names = ["best_unrejected_score", "best_score", "rejected_share", "strong_sentence_share"]
         return np.asarray(names + [f"best_{lab}_span" for lab in self.span_labels_], dtype=object)

@@ -16,41 +16,14 @@ It has no state, so it needs no ``to_disk``.
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
-
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-FINAL_PUNCT = frozenset({".", "!", "?", "…", "...", "?!", "!?", "!!", "??", "!!!", "???", ".."})
-CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
-BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+", ">"})
+from .tokens import BLANK, BULLET, CLOSER, EMOJI, FINAL, LOWER_START, NEWLINE, doc_classes
+
 HARD_WRAP_MIN_LINE = 50
-_FINAL, _EMOJI, _CLOSER, _BULLET, _NEWLINE, _BLANK, _LOWER = (1 << k for k in range(7))
-
-
-def is_emoji(text: str) -> bool:
-    return bool(text) and all(unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") for ch in text) and any(
-        unicodedata.category(ch) == "So" for ch in text
-    )
-
-
-def _is_final(text: str) -> bool:
-    return text in FINAL_PUNCT or (len(text) > 1 and set(text) <= {".", "!", "?", "…"})
-
-
-def _token_class(text: str) -> int:
-    return (
-        (_FINAL if _is_final(text) else 0)
-        | (_EMOJI if is_emoji(text) else 0)
-        | (_CLOSER if text in CLOSERS else 0)
-        | (_BULLET if text in BULLETS else 0)
-        | (_NEWLINE if "\n" in text and not text.strip() else 0)
-        | (_BLANK if text.count("\n") >= 2 and not text.strip() else 0)
-        | (_LOWER if text[:1].islower() else 0)
-    )
 
 
 @Language.factory("breakthrough_sentencizer")
@@ -68,9 +41,6 @@ class JournalSentencizer:
 
     def __init__(self, *, name: str = "breakthrough_sentencizer") -> None:
         self.name = name
-        from .tokens import OrthClasses  # local: tokens imports this module
-
-        self._classes = OrthClasses(_token_class)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -78,40 +48,40 @@ class JournalSentencizer:
             return doc
         arr = doc.to_array([ORTH, IDX, IS_SPACE, IS_PUNCT])
         orths = arr[:, 0]
-        classes = self._classes(doc, orths)
+        classes = doc_classes(doc)
         is_space = arr[:, 2].astype(bool)
         is_punct = arr[:, 3].astype(bool)
         starts = np.zeros(n, dtype=bool)
         starts[0] = True
         # Line breaks.
         line_start_char = 0
-        for i in np.nonzero(classes & _NEWLINE)[0]:
+        for i in np.nonzero(classes & NEWLINE)[0]:
             i = int(i)
             if i + 1 < n:
                 prev_line_len = int(arr[i, 1]) - line_start_char
                 hard_wrapped = (
-                    not classes[i] & _BLANK
+                    not classes[i] & BLANK
                     and prev_line_len >= HARD_WRAP_MIN_LINE
-                    and classes[i + 1] & _LOWER
+                    and classes[i + 1] & LOWER_START
                     and i > 0
-                    and not classes[i - 1] & _FINAL
+                    and not classes[i - 1] & FINAL
                 )
                 if not hard_wrapped:
                     starts[i + 1] = True
             line_start_char = int(arr[i, 1]) + len(doc.vocab.strings[int(orths[i])])
         # Final punctuation and emoji, then any closing quotes or brackets.
-        enders = np.nonzero(classes & (_FINAL | _EMOJI))[0]
+        enders = np.nonzero(classes & (FINAL | EMOJI))[0]
         skip_until = -1
         for i in enders:
             i = int(i)
             if i < skip_until:
                 continue
             j = i + 1
-            while j < n and classes[j] & (_CLOSER | _FINAL | _EMOJI):
+            while j < n and classes[j] & (CLOSER | FINAL | EMOJI):
                 j += 1
             skip_until = j
-            if j < n and not (is_space[j] or (is_punct[j] and not classes[j] & _BULLET)):
-                if classes[i] & _FINAL or not is_punct[j]:
+            if j < n and not (is_space[j] or (is_punct[j] and not classes[j] & BULLET)):
+                if classes[i] & FINAL or not is_punct[j]:
                     starts[j] = True
         # A sentence never starts on whitespace: move the start to the next word.
         moved = np.nonzero(starts[1:-1] & is_space[1:-1])[0] + 1

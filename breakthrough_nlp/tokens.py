@@ -9,6 +9,7 @@ plain integer and boolean arrays.
 
 from __future__ import annotations
 
+import unicodedata
 import weakref
 
 import numpy as np
@@ -16,14 +17,19 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from .resources import lexicons
-from .segmenter import is_emoji
 
 EDGE_STRIP = frozenset({".", ",", ";", ":", "!", "?", "…", "...", "-", "*", "•", "–", "—", "·", "+", ">", "#",
                         "##", "###"})
 CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "-", "(", "...", "…"})
 CLAUSE_OPENERS = frozenset({"but", "and", "so", "because", "that", "yet", "or"})
 
-_EDGE, _BREAK, _OPENER, _CUE = 1, 2, 4, 8
+FINAL_PUNCT = frozenset({".", "!", "?", "…", "...", "?!", "!?", "!!", "??", "!!!", "???", ".."})
+CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»"})
+BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+", ">"})
+
+# One bit mask per distinct string: bits for span edges and clauses, and for segmentation.
+_EDGE, _BREAK, _OPENER, _CUE, NEWLINE = 1, 2, 4, 8, 16
+FINAL, EMOJI, CLOSER, BULLET, BLANK, LOWER_START = (1 << k for k in range(5, 11))
 _CUE_WORDS: frozenset[str] | None = None
 _INFO: "weakref.WeakKeyDictionary[Doc, TokenInfo]" = weakref.WeakKeyDictionary()
 
@@ -35,13 +41,32 @@ def _cue_words() -> frozenset[str]:
     return _CUE_WORDS
 
 
+def is_emoji(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") for ch in text) and any(
+        unicodedata.category(ch) == "So" for ch in text
+    )
+
+
+def is_final(text: str) -> bool:
+    return text in FINAL_PUNCT or (len(text) > 1 and set(text) <= {".", "!", "?", "…"})
+
+
 def _classify(text: str) -> int:
     low = text.lower()
+    space = not text.strip()
+    emoji = is_emoji(text)
     return (
-        (_EDGE if (not text.strip() or text in EDGE_STRIP or is_emoji(text)) else 0)
+        (_EDGE if (space or text in EDGE_STRIP or emoji) else 0)
         | (_BREAK if low in CLAUSE_BREAKS else 0)
         | (_OPENER if low in CLAUSE_OPENERS else 0)
         | (_CUE if low in _cue_words() else 0)
+        | (NEWLINE if space and "\n" in text else 0)
+        | (FINAL if is_final(text) else 0)
+        | (EMOJI if emoji else 0)
+        | (CLOSER if text in CLOSERS else 0)
+        | (BULLET if text in BULLETS else 0)
+        | (BLANK if space and text.count("\n") >= 2 else 0)
+        | (LOWER_START if text[:1].islower() else 0)
     )
 
 
@@ -80,7 +105,7 @@ class OrthClasses:
 class TokenInfo:
     """Arrays for one doc: lower ids, token classes and sentence bounds per token."""
 
-    __slots__ = ("n", "lower", "is_space", "is_punct", "cls", "sent_bounds", "sent_of", "__weakref__")
+    __slots__ = ("n", "lower", "is_space", "is_punct", "cls", "sent_bounds", "sent_of", "newline", "__weakref__")
 
     def __init__(self, doc: Doc) -> None:
         n = len(doc)
@@ -89,7 +114,8 @@ class TokenInfo:
         self.lower = arr[:, 1]
         self.is_space = arr[:, 2].astype(bool)
         self.is_punct = arr[:, 3].astype(bool)
-        self.cls = _CLASSES(doc, arr[:, 0])
+        self.cls = doc_classes(doc)
+        self.newline = (self.cls & NEWLINE).astype(bool)
         starts = arr[:, 4].astype(np.int64) == 1
         if n:
             starts[0] = True
@@ -110,6 +136,16 @@ class TokenInfo:
 
 
 _CLASSES = OrthClasses(_classify)
+_DOC_CLASSES: "weakref.WeakKeyDictionary[Doc, np.ndarray]" = weakref.WeakKeyDictionary()
+
+
+def doc_classes(doc: Doc) -> np.ndarray:
+    """Bit mask per token of ``doc`` (``FINAL``, ``NEWLINE``, ``BULLET``…), cached for the doc's life."""
+    cls = _DOC_CLASSES.get(doc)
+    if cls is None or len(cls) != len(doc):
+        cls = _CLASSES(doc, doc.to_array(ORTH)) if len(doc) else np.zeros(0, dtype=np.int64)
+        _DOC_CLASSES[doc] = cls
+    return cls
 
 
 def token_info(doc: Doc) -> TokenInfo:

@@ -494,11 +494,12 @@ def profile(frame):
 
 pd.DataFrame({"Pepys": profile(df), "modern test journals": profile(modern)}).round(3)"""),
     ("md", """\
-Read off the table: Pepys's entries are about five times as long as the modern ones, yet the model
-marks far fewer realization spans per 1,000 words and labels far fewer entries — `feelings` least
-of all. It does **not** flag ordinary entries wholesale, which is the first thing to check on text
-this far from its training data. What it does flag depends a lot on length: a long entry offers
-many sentences, each a chance to look like an insight."""),
+Read off the table: Pepys's entries are about five times as long as the modern ones, yet the span
+marker finds several times fewer realization spans per 1,000 words. Most of his sentences are a
+chronicle of the Navy Office, dinners and plays, and the marker does **not** flag them wholesale —
+the first thing to check on text this far from its training data. The entry labels behave
+differently: they depend heavily on length, because a long entry offers many sentences, each a
+chance to look like an insight:"""),
     ("code", """\
 df["length"] = pd.qcut(df["word_count"], 5, labels=["shortest", "short", "middle", "long", "longest"])
 df.groupby("length", observed=True).agg(
@@ -568,12 +569,15 @@ last = df[df["date"] == "1669-06-10"].iloc[0]
 print(" ".join(last["text"].split())[-420:])"""),
     ("md", """\
 The last entry is the diary's own reckoning — "almost as much as to see myself go into my grave" —
-and when this notebook was last run the model found it: its `patterns` span is "thus ends all that
-I doubt I shall ever be able to do with my own eyes in the keeping of my journal…" and its `values`
-span "…the good God prepare me". A reader would pick the same passage. The Great Fire, the longest
-and most dramatic entry, gets no label, rightly: horror at events is not a realization (one of its
-weak spans is the Lord Mayor's words, quoted). The Deb Willet entry is labelled `feelings` for a
-sentence in which Pepys describes placating his wife: an event, not a discovery.
+and when this notebook was last run the model highlighted exactly that passage: "thus ends all that
+I doubt I shall ever be able to do with my own eyes in the keeping of my journal…" (`patterns`) and
+"…the good God prepare me" (`values`). A reader would pick the same lines.
+
+The other two show the limits. The Great Fire is the longest and most dramatic entry of the diary,
+but horror at events is not a realization in the guide's sense, so any label it gets is one a
+reader would dispute; its highlighted sentence is an observation about other people. The night
+with Deb Willet is turmoil told as events, with no sentence in which Pepys recognizes something
+about himself; any label it gets comes from the entry as a whole.
 
 ## Nine years as one timeline
 
@@ -620,8 +624,9 @@ and private life in a vocabulary our modern word lists only partly cover ("vexed
 
 ## What to take from this
 
-* On text far from its training data the model is more reserved, not less: far fewer spans and
-  labels than on the modern journals, and no wholesale flagging of ordinary days.
+* On text far from its training data the span marker is reserved: several times fewer spans per
+  1,000 words than on the modern journals, and no wholesale flagging of ordinary days. The entry
+  labels follow length: the longest entries are labelled far more often than the shortest.
 * What it flags is readable and explainable: feeling words in reports of worry (mood reports),
   counting words that look like patterns, and long run-on sentences. A few hits are real
   self-examination (the last entry, the bribe he would not take).

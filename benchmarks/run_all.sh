@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run every benchmark and store its output in benchmarks/results/ (see benchmarks/RESULTS.md).
+# Needs the [test] extra plus vaderSentiment and empath for the lexicon-tool comparison:
+#   pip install -e ".[test]" vaderSentiment empath
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p benchmarks/results
+for name in memory speed accuracy goemotions feature_selection; do
+  echo "== $name"
+  python "benchmarks/$name.py" --json "benchmarks/results/$name.json" 2>&1 | grep -v Warning | tee "benchmarks/results/$name.txt"
+done
+breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl | tee benchmarks/results/evaluate_test.txt
+breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl --json > benchmarks/results/evaluate_test.json
