@@ -155,7 +155,9 @@ pd.DataFrame(rows).set_index("label")"""),
     ("code", """\
 spans = (df[["id", "date", "author", "realizations"]].explode("realizations").dropna(subset=["realizations"])
          .reset_index(drop=True))
-spans = pd.concat([spans.drop(columns="realizations"), pd.json_normalize(spans["realizations"].tolist())], axis=1)
+SPAN_FIELDS = ["start", "end", "label", "score", "text"]
+spans = pd.concat([spans.drop(columns="realizations"),
+                   pd.json_normalize(spans["realizations"].tolist()).reindex(columns=SPAN_FIELDS)], axis=1)
 spans.groupby("label")["score"].describe()[["count", "mean", "min", "50%", "max"]].round(3)"""),
     ("code", """\
 fig = Figure(figsize=(6, 2.4), dpi=80, layout="constrained")
@@ -510,7 +512,8 @@ df.groupby("length", observed=True).agg(
 def span_table(frame):
     out = frame[["id", "date", "realizations"]].explode("realizations").dropna(subset=["realizations"])
     out = out.reset_index(drop=True)
-    return pd.concat([out.drop(columns="realizations"), pd.json_normalize(out["realizations"].tolist())], axis=1)
+    fields = pd.json_normalize(out["realizations"].tolist()).reindex(columns=["start", "end", "label", "score", "text"])
+    return pd.concat([out.drop(columns="realizations"), fields], axis=1)
 
 spans = span_table(df)
 print(spans["label"].value_counts().to_dict())
