@@ -308,7 +308,9 @@ def annotate_frame(df: pd.DataFrame, *, text_column: str = "text", model: str | 
     Made to run unchanged as a partition function, e.g. Dask's
     ``ddf.map_partitions(annotate_frame)`` or Spark's ``mapInPandas``; each
     worker process loads the model once (``model`` is a path, default the
-    shipped one). The index of ``df`` is kept.
+    shipped one). The index of ``df`` is kept; a row that cannot be annotated
+    gets a ``status`` naming its position within ``df`` (within the partition,
+    under Dask or Spark).
     """
     if text_column not in df.columns:
         raise KeyError(f"annotate_frame: no column {text_column!r} in the frame (columns: {list(df.columns)})")

@@ -362,8 +362,9 @@ pd.DataFrame({name: {t: r["rate"] for t, r in res["spans"]["hard_negative_fp_rat
               for name, res in results.items()}).round(3)"""),
     ("md", """\
 The two models differ only in training data and code version: if the corpus or the code changed
-since the shipped model was saved, the retrained one reflects that. Small differences on ~300
-test entries are within noise.
+since the shipped model was saved, the retrained one reflects that. Identical columns mean the
+shipped model is up to date (training is deterministic for a given seed); small differences on
+~300 test entries are within noise.
 
 ## Confusions"""),
     ("code", """\
