@@ -75,6 +75,15 @@ def _file_problem(path: Path, data: bytes) -> str | None:
     return None
 
 
+def _read_text(path: Path, opts: ReadOptions) -> tuple[str | None, str | None]:
+    """A whole file's text, or the reason it has none (empty, binary, invalid UTF-8)."""
+    data = path.read_bytes()
+    problem = _file_problem(path, data)
+    if problem:
+        return None, problem
+    return _decode(data, str(path), opts)
+
+
 def _str_or_none(value: Any) -> str | None:
     if value is None:
         return None
@@ -138,12 +147,7 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
 
 
 def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[Entry]:
-    data = path.read_bytes()
-    problem = _file_problem(path, data)
-    if problem:
-        yield Entry(text=None, source=str(path), locator="file", error=problem)
-        return
-    text, err = _decode(data, str(path), opts)
+    text, err = _read_text(path, opts)
     if err:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
@@ -225,12 +229,7 @@ def _month(token: str) -> str:
 
 def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
     """Split a text/Markdown journal at date headings; text before the first is its own entry."""
-    data = path.read_bytes()
-    problem = _file_problem(path, data)
-    if problem:
-        yield Entry(text=None, source=str(path), locator="file", error=problem)
-        return
-    text, err = _decode(data, str(path), opts)
+    text, err = _read_text(path, opts)
     if err:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
@@ -390,11 +389,7 @@ def read_dayone(path: Path, opts: ReadOptions) -> Iterator[Entry]:
 
 
 def _load_json(path: Path, opts: ReadOptions) -> tuple[Any, str | None]:
-    data = path.read_bytes()
-    problem = _file_problem(path, data)
-    if problem:
-        return None, problem
-    text, err = _decode(data, str(path), opts)
+    text, err = _read_text(path, opts)
     if err:
         return None, err
     try:
