@@ -15,6 +15,28 @@ from .timeline import Timeline, timeline  # noqa: E402
 from .indicators import connecting_phases, insight_causal_trend, word_rates  # noqa: E402
 from .viz import plot_timeline, render  # noqa: E402
 
+# Training and evaluation import scikit-learn's model code; load them on first use so
+# `import breakthrough_nlp` stays fast.
+_LAZY = {
+    "read_corpus": ("corpus", "read_jsonl"),
+    "validate_corpus": ("corpus", "validate"),
+    "train": ("training", "train"),
+    "fit_pipeline": ("training", "fit_pipeline"),
+    "TrainConfig": ("training", "TrainConfig"),
+    "evaluate": ("evaluation", "evaluate"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(f".{module}", __name__), attr)
+    raise AttributeError(f"module 'breakthrough_nlp' has no attribute {name!r}")
+
+
 __all__ = ["__version__", "LABELS", "SPAN_LABELS", "DEFAULT_MODEL", "load", "annotate", "annotate_frame",
+           "read_corpus", "validate_corpus", "train", "fit_pipeline", "TrainConfig", "evaluate",
            "Timeline", "timeline", "insight_causal_trend", "connecting_phases", "word_rates",
            "plot_timeline", "render"]

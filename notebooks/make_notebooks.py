@@ -193,7 +193,7 @@ over the progress". The corpus has about a hundred writers with dated runs of 14
 
 We use the held-out **test** writers for anything that depends on the model, so that its
 predictions are not flattered by having seen the entries in training."""),
-    ("code", SETUP + "\n\nfrom breakthrough_nlp.corpus import read_jsonl"),
+    ("code", SETUP + "\n\nread_jsonl = breakthrough_nlp.read_corpus"),
     ("code", """\
 nlp = breakthrough_nlp.load()
 test = read_jsonl(CORPUS / "test.jsonl")
@@ -321,15 +321,15 @@ If you label your own entries (JSON Lines: `id`, `date`, `author`, `text`, `labe
 see the README's *Data format*), you can retrain the whole pipeline in seconds. Here we retrain on
 the shipped corpus's `train` split, tune thresholds on `dev`, evaluate on `test`, look at the
 confusions and errors, and compare with the shipped model. The same three calls work on your
-files: `read_jsonl`, `fit_pipeline`, `evaluate`."""),
+files: `breakthrough_nlp.read_corpus`, `breakthrough_nlp.fit_pipeline`, `breakthrough_nlp.evaluate`."""),
     ("code", SETUP + """
 
 import tempfile
 import time
 
-from breakthrough_nlp.corpus import read_jsonl
-from breakthrough_nlp.evaluation import evaluate
-from breakthrough_nlp.training import fit_pipeline"""),
+read_jsonl = breakthrough_nlp.read_corpus
+evaluate = breakthrough_nlp.evaluate
+fit_pipeline = breakthrough_nlp.fit_pipeline"""),
     ("code", """\
 splits = {name: read_jsonl(CORPUS / f"{name}.jsonl") for name in ("train", "dev", "test")}
 pd.DataFrame({name: {"entries": len(rs), "writers": len({r.author for r in rs}),
@@ -538,7 +538,7 @@ Two checks on *why*. Is the superlative idiom (*ever / never / in my life / alwa
 `patterns` hits? And how long are the spans? Pepys's sentences run on through semicolons and
 "and so", so a span can be a paragraph of business with one reflective clause in it:"""),
     ("code", """\
-from breakthrough_nlp.corpus import read_jsonl
+read_jsonl = breakthrough_nlp.read_corpus
 
 IDIOM = r"\\b(?:ever|never|in (?:all )?my life|always)\\b"
 modern_spans = span_table(modern)
