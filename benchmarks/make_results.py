@@ -40,6 +40,14 @@ def accuracy_tables() -> str:
         out.append(f"| {s} | {f(lab['feelings']['f1'])} | {f(lab['patterns']['f1'])} | {f(lab['values']['f1'])} | "
                    f"{f(lab['macro_f1'])} {ci(b['macro_f1'])} | {f(sp['exact']['f1'])} {ci(b['span_exact_f1'])} | "
                    f"{f(sp['overlap']['f1'])} {ci(b['span_overlap_f1'])} | {f(sp['label_accuracy'])} |")
+    out += ["", "Per-label precision / recall / F1 (entry labels):", "",
+            "| system | " + " | ".join(f"{lab} P / R / F1" for lab in LABELS) + " |", "|---|---|---|---|"]
+    for s in systems:
+        lab = acc[s]["labels"]
+        if lab["macro_f1"] == 0:
+            continue
+        out.append(f"| {s} | " + " | ".join(f"{lab[l]['precision']:.3f} / {lab[l]['recall']:.3f} / {lab[l]['f1']:.3f}"
+                                             for l in LABELS) + " |")
     out += ["", "Paired bootstrap differences (shipped model minus baseline, 95% CI; 1,000 resamples of test entries):",
             "", "| comparison | macro-F1 | span exact F1 | span overlap F1 |", "|---|---|---|---|"]
     for k, v in boot.items():
