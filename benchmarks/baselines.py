@@ -111,13 +111,14 @@ class TfidfSentenceBaseline:
 
     def __init__(self, train: list[Record], dev: list[Record], seed: int = 0) -> None:
         from breakthrough_nlp.evaluation import span_prf
-        from breakthrough_nlp.training import _char_overlap, _strip_punct
+        from breakthrough_nlp.evaluation import strip_closing
+        from breakthrough_nlp.training import _char_overlap
 
         self.nlp = _segmenter()
         texts, y = [], []
         for r in train:
             doc = self.nlp(r.text)
-            gold = [_strip_punct(r.text, s["start"], s["end"]) for s in r.spans]
+            gold = [strip_closing(r.text, s["start"], s["end"]) for s in r.spans]
             for s, e in sentence_units(doc):
                 sp = doc[s:e]
                 u = (sp.start_char, sp.end_char)

@@ -87,6 +87,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def _add_journal_options(p: argparse.ArgumentParser, *, output_help: str) -> None:
+    """Inputs, output, format, model and decoding options shared by `annotate` and `report`."""
+    p.add_argument("inputs", nargs="+", help="journal files or folders")
+    p.add_argument("-o", "--output", required=True, help=output_help)
+    p.add_argument("--format", default="auto",
+                   help="input format: auto, jsonl, csv, tsv, text, folder, jrnl, dayone (default: auto)")
+    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--dayfirst", action="store_true", help="read 3/4/24 as 3 April (default: 4 March)")
+    p.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict",
+                   help="invalid UTF-8: report the file as failed (strict) or decode with U+FFFD (replace)")
+    p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="breakthrough-nlp",
@@ -97,11 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("annotate", help="annotate journals into a CSV, Parquet or JSONL table")
-    p.add_argument("inputs", nargs="+", help="journal files or folders")
-    p.add_argument("-o", "--output", required=True, help="output file; .csv, .parquet or .jsonl")
-    p.add_argument("--format", default="auto",
-                   help="input format: auto, jsonl, csv, tsv, text, folder, jrnl, dayone (default: auto)")
-    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    _add_journal_options(p, output_help="output file; .csv, .parquet or .jsonl")
     p.add_argument("--n-process", type=int, default=1, help="worker processes (default: 1)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -110,10 +119,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-column", default="id")
     p.add_argument("--date-column", default="date")
     p.add_argument("--author-column", default="author")
-    p.add_argument("--dayfirst", action="store_true", help="read 3/4/24 as 3 April (default: 4 March)")
-    p.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict",
-                   help="invalid UTF-8: report the file as failed (strict) or decode with U+FFFD (replace)")
-    p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
     p.set_defaults(func=_cmd_annotate)
 
     p = sub.add_parser("train", help="train a pipeline from a corpus directory")
@@ -134,15 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("report", help="write one self-contained, offline HTML page about journals")
-    p.add_argument("inputs", nargs="+", help="journal files or folders")
-    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
-    p.add_argument("--format", default="auto",
-                   help="input format: auto, jsonl, csv, tsv, text, folder, jrnl, dayone (default: auto)")
-    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    _add_journal_options(p, output_help="the HTML file to write")
     p.add_argument("--title", default=None, help="page title (default: names the inputs)")
-    p.add_argument("--dayfirst", action="store_true", help="read 3/4/24 as 3 April (default: 4 March)")
-    p.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict")
-    p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
     p.set_defaults(func=_cmd_report)
     return parser
 

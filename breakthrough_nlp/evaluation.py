@@ -27,7 +27,8 @@ from .labels import LABELS, SPANS_KEY
 CLOSING = ".,;:!?…"
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_closing(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character range without trailing closing punctuation or surrounding whitespace (exact match's rule)."""
     while end > start and (text[end - 1] in CLOSING or text[end - 1].isspace()):
         end -= 1
     while start < end and text[start].isspace():
@@ -53,8 +54,8 @@ def match_spans(
 ) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
     """Overlap matches (gold index, pred index) and the set of exact matches."""
     text = doc.text
-    g = [_strip(text, *x) for x in gold]
-    p = [_strip(text, *x) for x in pred]
+    g = [strip_closing(text, *x) for x in gold]
+    p = [strip_closing(text, *x) for x in pred]
     exact = {(i, j) for i, a in enumerate(g) for j, b in enumerate(p) if a == b}
     arr = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64) if len(doc) else np.zeros((0, 3), dtype=np.int64)
     arr = arr[arr[:, 2] == 0]

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
+from .context import CATEGORIES
 from .resources import lexicons
 from .tokens import token_info
 
@@ -69,20 +70,6 @@ class _LexiconTable:
             offsets = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
             out[np.repeat(hit, lens), self.cols[np.repeat(left[hit], lens) + offsets]] = 1.0
         return out
-
-    def counts(self, lowers: np.ndarray) -> np.ndarray:
-        if not len(lowers) or not len(self.keys):
-            return np.zeros(len(self.names), dtype=np.float64)
-        left = np.searchsorted(self.keys, lowers, side="left")
-        n = np.searchsorted(self.keys, lowers, side="right") - left
-        hit = n > 0
-        if not hit.any():
-            return np.zeros(len(self.names), dtype=np.float64)
-        starts, lens = left[hit], n[hit]
-        # Every (word, lexicon) pair: a word may sit in several lexicons.
-        offsets = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
-        cols = self.cols[np.repeat(starts, lens) + offsets]
-        return np.bincount(cols, minlength=len(self.names)).astype(np.float64)
 
 
 class TokenFeatures(BaseEstimator, TransformerMixin):
@@ -243,15 +230,11 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
 
 
 def _context_names() -> list[str]:
-    from .context import CATEGORIES  # local: context imports spaCy matchers
-
     return [c.lower() for c in CATEGORIES]
 
 
 def _context_flags(doc: Doc, start: int, end: int) -> np.ndarray:
     """1.0 per ConText category whose modifier scope overlaps tokens [start, end)."""
-    from .context import CATEGORIES
-
     flags = np.zeros(len(CATEGORIES), dtype=np.float64)
     for category, _ms, _me, scope_start, scope_end in doc.user_data.get(CONTEXT_KEY, ()):
         if scope_start < end and start < scope_end and category in CATEGORIES:

@@ -43,7 +43,6 @@ from .context import ContextMatcher, Modifier, default_rules
 from .extensions import register_extensions
 from .features import CONTEXT_KEY
 from .labels import CANDIDATES_KEY, SPANS_KEY
-from .resources import lexicons
 from .tokens import clause_candidates, sentence_units, token_info
 
 DEFAULT_SPANS_KEY = SPANS_KEY
@@ -150,7 +149,6 @@ class RealizationMarker:
         self.boundary = None
         self.labeler = None
         self.meta: dict[str, Any] = {}
-        self._cue_words = frozenset(w.lower() for w in lexicons().get("cue", []))
 
     @property
     def context(self) -> ContextMatcher:
@@ -329,7 +327,7 @@ class RealizationMarker:
         doc.user_data.pop(CONTEXT_KEY, None)
         return {
             "text": span.text,
-            "cues": [t.text for t in span if t.lower_ in self._cue_words],
+            "cues": [doc[k].text for k in token_info(doc).cue_positions(span.start, span.end)],
             "modifiers": [
                 {"category": m.category, "text": doc[m.start:m.end].text}
                 for m in mods

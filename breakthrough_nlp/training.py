@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .corpus import Record, load_splits
+from .evaluation import strip_closing
 from .features import CONTEXT_KEY, BoundaryFeatures, JoinFeatures, SpanEvidence, TokenFeatures
 from .labels import LABELS
 from .realizations import RealizationMarker, boundary_options
@@ -133,14 +134,6 @@ def make_docs(nlp: Language, records: list[Record]) -> list[Doc]:
     return [seg(nlp.make_doc(r.text)) for r in records]
 
 
-def _strip_punct(text: str, start: int, end: int) -> tuple[int, int]:
-    while end > start and (text[end - 1] in ".,;:!?…" or text[end - 1].isspace()):
-        end -= 1
-    while start < end and text[start].isspace():
-        start += 1
-    return start, end
-
-
 def _char_overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
@@ -169,7 +162,7 @@ def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Recor
     groups: list[tuple[list[Span], tuple[int, int]]] = []
     for doc, rec in zip(docs, records):
         marker.annotate_context(doc)
-        gold = [_strip_punct(rec.text, s["start"], s["end"]) for s in rec.spans]
+        gold = [strip_closing(rec.text, s["start"], s["end"]) for s in rec.spans]
         owner: list[int | None] = []
         doc_units = [doc[s:e] for s, e in sentence_units(doc)]
         for unit in doc_units:
@@ -209,7 +202,7 @@ def boundary_examples(groups: list[tuple[list[Span], tuple[int, int]]]) -> tuple
         found = False
         for s, e in boundary_options(run):
             span = doc[s:e]
-            match = _strip_punct(doc.text, span.start_char, span.end_char) == gold
+            match = strip_closing(doc.text, span.start_char, span.end_char) == gold
             found |= match
             cands.append(span)
             y.append(int(match))
