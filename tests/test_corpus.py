@@ -154,3 +154,22 @@ def test_validate_cli(corpus_dir, capsys):
 
     assert main(["validate", str(corpus_dir)]) == 0
     assert "corpus is valid" in capsys.readouterr().out
+
+
+def test_second_pass_adjudication_is_applied(corpus_dir, records):
+    """Every adjudicated disagreement is in the corpus exactly as decided."""
+    import importlib.util
+
+    tool = corpus_dir.parent / "tools" / "apply_adjudication.py"
+    spec = importlib.util.spec_from_file_location("apply_adjudication", tool)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    decisions = mod.read_adjudication(corpus_dir / "second_pass" / "adjudication.md")
+    assert len(decisions) >= 50
+    by_id = {r.id: r for r in records}
+    for eid, rec in decisions.items():
+        r = by_id[eid]
+        assert sorted(r.labels) == sorted(rec["labels"]), eid
+        got = sorted((s["label"], r.text[s["start"] : s["end"]]) for s in r.spans)
+        want = sorted((lab, q.rstrip(".,;:!?… ")) for lab, q in rec["spans"])
+        assert got == want, eid
