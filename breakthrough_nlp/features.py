@@ -298,35 +298,55 @@ class BoundaryFeatures(BaseEstimator, TransformerMixin):
 class JoinFeatures(BaseEstimator, TransformerMixin):
     """Features for "does sentence B continue the realization of sentence A?".
 
-    ``X`` holds ``(A, B)`` pairs of adjacent sentence spans. Features: the first
-    and first two words of B, the last word and final mark of A, a blank line
-    or line break between them, B starting in lowercase, and both lengths.
+    ``X`` holds ``(A, B)`` pairs of adjacent sentence spans, or ``(A, B, score_A,
+    score_B)`` with the detector's probabilities for each. The scores matter
+    because one half of an insight often reads like an insight on its own ("I am
+    angry at Dad") while the other does not ("I am not angry at Caleb."). Other
+    features: the first and first two words of each sentence, the last word and
+    final mark of A, negation in either, a blank line or line break between
+    them, B starting in lowercase, and both lengths.
     """
+
+    _NEG = frozenset({"not", "n't", "never", "no", "nothing", "isn't", "wasn't", "aren't", "don't", "didn't"})
+    N_DENSE = 10
 
     def __init__(self, n_features: int = 2**14) -> None:
         self.n_features = n_features
 
-    def fit(self, X: Sequence[tuple[Span, Span]], y=None) -> "JoinFeatures":
+    def fit(self, X: Sequence[tuple], y=None) -> "JoinFeatures":
         if self.n_features < 16:
             raise ValueError(f"n_features must be at least 16, got {self.n_features}")
-        self.n_features_out_ = self.n_features + 5
+        self.n_features_out_ = self.n_features + self.N_DENSE
         return self
 
-    def transform(self, X: Sequence[tuple[Span, Span]]) -> sp.csr_matrix:
+    def transform(self, X: Sequence[tuple]) -> sp.csr_matrix:
         check_is_fitted(self, "n_features_out_")
+        # Models saved before scores and negation were added have 5 dense columns.
+        legacy = self.n_features_out_ - self.n_features == 5
         rows, cols = [], []
-        dense = np.zeros((len(X), 5))
-        for i, (a, b) in enumerate(X):
+        dense = np.zeros((len(X), self.N_DENSE))
+        for i, item in enumerate(X):
+            a, b = item[0], item[1]
+            has_scores = len(item) >= 4
+            sa, sb = (float(item[2]), float(item[3])) if has_scores else (0.0, 0.0)
             doc = a.doc
             gap = doc.text[a.end_char:b.start_char]
             last_a = a[-1].lower_ if len(a) else ""
+            a_words = [t.lower_ for t in a[:2]]
             b_words = [t.lower_ for t in b[:2]]
+            neg_a = any(t.lower_ in self._NEG for t in a)
+            neg_b = any(t.lower_ in self._NEG for t in b)
             keys = [
                 "b1=" + (b_words[0] if b_words else ""),
                 "b2=" + " ".join(b_words),
+                "a1=" + (a_words[0] if a_words else ""),
+                "a2=" + " ".join(a_words),
                 "a_last=" + last_a,
                 "gap=" + "".join(ch for ch in gap if not ch.isspace())[:3],
+                f"neg={int(neg_a)}{int(neg_b)}",
             ]
+            if legacy:
+                keys = [keys[0], keys[1], keys[4], keys[5]]
             for key in keys:
                 rows.append(i)
                 cols.append(hash_string(key) % self.n_features)
@@ -336,8 +356,15 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
                 bool(b.text[:1].islower()),
                 np.log1p(len(a)),
                 np.log1p(len(b)),
+                has_scores,
+                sa,
+                sb,
+                min(sa, sb),
+                abs(sa - sb),
             ]
         grams = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), self.n_features))
+        if legacy:
+            dense = dense[:, :5]
         return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")
 
 

@@ -148,6 +148,8 @@ class RealizationMarker:
         self.joiner = None
         self.boundary = None
         self.labeler = None
+        self.join_threshold = 0.5
+        self.max_extend = 3
         self.meta: dict[str, Any] = {}
 
     @property
@@ -232,52 +234,106 @@ class RealizationMarker:
         scores: np.ndarray,
         mods_per_doc: list[list[Modifier]],
         threshold: float,
+        join_threshold: float | None = None,
     ) -> None:
         """Turn unit scores into ``doc.spans`` (split from scoring so thresholds can be swept cheaply)."""
-        candidates: list[list[tuple[Span, float, str]]] = [[] for _ in docs]
-        accepted: list[tuple[int, int]] = []  # (owner, unit index)
-        for k, (unit, owner, score) in enumerate(zip(units, owners, scores)):
+        jt = self.join_threshold if join_threshold is None else float(join_threshold)
+        reasons: list[str | None] = []
+        for unit, owner, score in zip(units, owners, scores):
             reason = None
             if self.use_context_rules:
                 reason = self._context_reason(docs[owner], unit.start, unit.end, mods_per_doc[owner])
             if reason is None and score < threshold:
                 reason = "below threshold"
-            candidates[owner].append((unit, float(score), reason or "accepted"))
-            if reason is None:
-                accepted.append((owner, k))
-        groups = self._group(units, accepted)
+            reasons.append(reason)
+        groups = self._group(units, owners, scores, reasons, jt)
+        final = [r or "accepted" for r in reasons]
+        for _, g in groups:
+            for k in g:
+                if reasons[k] is not None:
+                    final[k] = "joined to a neighbouring realization"
         spans = self._choose_boundaries([[units[k] for k in g] for _, g in groups])
         labels = self._label(spans)
         marked: list[list[tuple[Span, float]]] = [[] for _ in docs]
         for (owner, g), span, label in zip(groups, spans, labels):
             score = float(max(scores[k] for k in g))
             marked[owner].append((Span(docs[owner], span.start, span.end, label=label), score))
+        cands: list[list[int]] = [[] for _ in docs]
+        for k, owner in enumerate(owners):
+            cands[owner].append(k)
         for i, doc in enumerate(docs):
             group = SpanGroup(doc, name=self.spans_key, spans=[s for s, _ in marked[i]])
             group.attrs["scores"] = [round(sc, 6) for _, sc in marked[i]]
             info = token_info(doc)
             group.attrs["cues"] = [[doc[k].text for k in info.cue_positions(s.start, s.end)] for s, _ in marked[i]]
             doc.spans[self.spans_key] = group
-            cands = candidates[i]
-            cgroup = SpanGroup(doc, name=self.candidates_key, spans=[c for c, _, _ in cands])
-            cgroup.attrs["scores"] = [round(sc, 6) for _, sc, _ in cands]
-            cgroup.attrs["reasons"] = [r for _, _, r in cands]
+            cgroup = SpanGroup(doc, name=self.candidates_key, spans=[units[k] for k in cands[i]])
+            cgroup.attrs["scores"] = [round(float(scores[k]), 6) for k in cands[i]]
+            cgroup.attrs["reasons"] = [final[k] for k in cands[i]]
             doc.spans[self.candidates_key] = cgroup
 
-    def _group(self, units: list[Span], accepted: list[tuple[int, int]]) -> list[tuple[int, list[int]]]:
-        """Join runs of adjacent accepted sentences that the join model says belong together."""
-        pairs = [(a, b) for a, b in zip(accepted, accepted[1:]) if a[0] == b[0] and b[1] == a[1] + 1]
-        join = set()
-        if pairs and self.joiner is not None:
-            probs = self.joiner.predict_proba([(units[a[1]], units[b[1]]) for a, b in pairs])[:, 1]
-            join = {b[1] for (a, b), p in zip(pairs, probs) if p >= 0.5}
-        groups: list[tuple[int, list[int]]] = []
-        for owner, k in accepted:
-            if k in join and groups and groups[-1][0] == owner:
-                groups[-1][1].append(k)
+    def _group(
+        self,
+        units: list[Span],
+        owners: list[int],
+        scores: np.ndarray,
+        reasons: list[str | None],
+        join_threshold: float,
+    ) -> list[tuple[int, list[int]]]:
+        """Group accepted sentences into insights.
+
+        Adjacent accepted sentences are joined when the join model says they hold
+        one insight. Then each group may grow into neighbouring sentences that
+        scored below the threshold (never ones a context rule rejected), one
+        sentence at a time and at most ``max_extend`` on each side, while the join
+        model says the neighbour continues it: the weak half of "I am not angry at
+        Caleb. I am angry at Dad" belongs to the span.
+        """
+        n = len(units)
+        cache: dict[int, float] = {}  # k -> P(units[k] and units[k + 1] are one insight)
+
+        def adjacent(k: int) -> bool:
+            return 0 <= k < n - 1 and owners[k] == owners[k + 1]
+
+        def probs(ks: list[int]) -> None:
+            todo = sorted({k for k in ks if k not in cache and adjacent(k)})
+            if not todo:
+                return
+            if self.joiner is None:
+                cache.update({k: 0.0 for k in todo})
+                return
+            X = [(units[k], units[k + 1], float(scores[k]), float(scores[k + 1])) for k in todo]
+            cache.update(zip(todo, self.joiner.predict_proba(X)[:, 1].tolist()))
+
+        accepted = [k for k in range(n) if reasons[k] is None]
+        probs([k for k in accepted if k + 1 < n and reasons[k + 1] is None])
+        groups: list[list[int]] = []
+        for k in accepted:
+            if groups and groups[-1][-1] == k - 1 and adjacent(k - 1) and cache.get(k - 1, 0.0) >= join_threshold:
+                groups[-1].append(k)
             else:
-                groups.append((owner, [k]))
-        return groups
+                groups.append([k])
+        taken = set(accepted)
+        for _ in range(self.max_extend):
+            left = {g[0] - 1: i for i, g in enumerate(groups) if adjacent(g[0] - 1)}
+            right = {g[-1]: i for i, g in enumerate(groups) if adjacent(g[-1])}
+            left = {k: i for k, i in left.items() if k not in taken and reasons[k] == "below threshold"}
+            right = {k: i for k, i in right.items() if k + 1 not in taken and reasons[k + 1] == "below threshold"}
+            probs(list(left) + list(right))
+            grew = False
+            for k, i in left.items():
+                if cache[k] >= join_threshold and k not in taken:
+                    groups[i].insert(0, k)
+                    taken.add(k)
+                    grew = True
+            for k, i in right.items():
+                if cache[k] >= join_threshold and k + 1 not in taken:
+                    groups[i].append(k + 1)
+                    taken.add(k + 1)
+                    grew = True
+            if not grew:
+                break
+        return [(owners[g[0]], g) for g in groups]
 
     def _choose_boundaries(self, groups: list[list[Span]]) -> list[Span]:
         """Pick the clause where each insight starts and ends (guide span rule)."""
@@ -352,6 +408,8 @@ class RealizationMarker:
     def _cfg(self) -> dict[str, Any]:
         return {
             "threshold": self.threshold,
+            "join_threshold": self.join_threshold,
+            "max_extend": self.max_extend,
             "spans_key": self.spans_key,
             "candidates_key": self.candidates_key,
             "meta": self.meta,
@@ -405,6 +463,8 @@ class RealizationMarker:
                 )
                 setattr(self, part, est)
         self.threshold = float(cfg.get("threshold", self.threshold))
+        self.join_threshold = float(cfg.get("join_threshold", self.join_threshold))
+        self.max_extend = int(cfg.get("max_extend", self.max_extend))
         self.meta = cfg.get("meta", {})
         if context is not None:
             data = dict(context)

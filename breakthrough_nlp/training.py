@@ -9,6 +9,7 @@ estimators are seeded and the calibration folds are not shuffled.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class TrainConfig:
     unit_context_window: int = 6
     unit_next_window: int = 6
     unit_shape_features: bool = False
+    unit_weighting: str = "span"
     unit_ngram_range: tuple[int, int] = (1, 2)
     boundary_C: float = 1.0
     join_C: float = 1.0
@@ -59,6 +61,7 @@ class TrainConfig:
     calibration_folds: int = 5
     calibration_ensemble: bool = False
     threshold_grid: tuple[float, ...] = tuple(np.round(np.arange(0.05, 0.96, 0.025), 3))
+    join_threshold_grid: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -147,10 +150,15 @@ class SpanTargets:
     pairs: list[tuple[Span, Span]]
     y_pairs: np.ndarray
     groups: list[tuple[list[Span], tuple[int, int]]]
+    gold_ids: np.ndarray  # per unit: a key of the gold span it belongs to, or -1
+    owners: np.ndarray  # per unit: index of its doc
 
 
 def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Record]) -> SpanTargets:
     """Sentence units labelled 1 when a gold span covers most of them (or they most of it).
+
+    Leaves the context modifiers on the docs (the detector's features read them);
+    the caller removes them with ``doc.user_data.pop(CONTEXT_KEY)`` when done.
 
     Adjacent positive units form join pairs (1 when they hold the same gold span),
     and each gold span's run of units becomes a boundary-model group.
@@ -160,7 +168,9 @@ def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Recor
     pairs: list[tuple[Span, Span]] = []
     y_pairs: list[int] = []
     groups: list[tuple[list[Span], tuple[int, int]]] = []
-    for doc, rec in zip(docs, records):
+    gold_ids: list[int] = []
+    unit_owners: list[int] = []
+    for d, (doc, rec) in enumerate(zip(docs, records)):
         marker.annotate_context(doc)
         gold = [strip_closing(rec.text, s["start"], s["end"]) for s in rec.spans]
         owner: list[int | None] = []
@@ -176,6 +186,8 @@ def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Recor
             owner.append(hit)
             units.append(unit)
             y.append(int(hit is not None))
+            gold_ids.append(-1 if hit is None else d * 1000 + hit)
+            unit_owners.append(d)
         for k in range(1, len(doc_units)):
             if owner[k] is not None and owner[k - 1] is not None:
                 pairs.append((doc_units[k - 1], doc_units[k]))
@@ -184,8 +196,26 @@ def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Recor
             run = [u for u, o in zip(doc_units, owner) if o == gi]
             if run:
                 groups.append((run, g))
-        doc.user_data.pop(CONTEXT_KEY, None)
-    return SpanTargets(units, np.asarray(y), pairs, np.asarray(y_pairs), groups)
+    return SpanTargets(units, np.asarray(y), pairs, np.asarray(y_pairs), groups, np.asarray(gold_ids),
+                       np.asarray(unit_owners))
+
+
+def join_examples(t: SpanTargets, scores: np.ndarray, min_score: float = 0.2) -> tuple[list[tuple], np.ndarray]:
+    """Adjacent sentence pairs for the join model, with detector scores.
+
+    Every pair where either sentence belongs to a gold span or scores at least
+    ``min_score`` (the pairs decoding will ask about); 1 when both sentences
+    belong to the same gold span.
+    """
+    X, y = [], []
+    for k in range(len(t.units) - 1):
+        if t.owners[k] != t.owners[k + 1]:
+            continue
+        if t.gold_ids[k] < 0 and t.gold_ids[k + 1] < 0 and max(scores[k], scores[k + 1]) < min_score:
+            continue
+        X.append((t.units[k], t.units[k + 1], float(scores[k]), float(scores[k + 1])))
+        y.append(int(t.gold_ids[k] >= 0 and t.gold_ids[k] == t.gold_ids[k + 1]))
+    return X, np.asarray(y)
 
 
 def boundary_examples(groups: list[tuple[list[Span], tuple[int, int]]]) -> tuple[list[Span], np.ndarray, float]:
@@ -257,31 +287,42 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     t = span_targets(marker, train_docs, train)
     if t.y_units.sum() < cfg.calibration_folds or (t.y_units == 0).sum() < cfg.calibration_folds:
         raise ValueError("not enough realization spans in the training split to train the span detector")
-    marker.detector = make_detector(cfg).fit(t.units, t.y_units)
-    if len(set(t.y_pairs.tolist())) == 2:
-        marker.joiner = make_joiner(cfg).fit(t.pairs, t.y_pairs)
+    marker.detector = make_detector(cfg).fit(t.units, t.y_units, **_unit_weights(t, cfg))
+    # Scores for the training sentences from detectors that never saw their writer:
+    # the join model and the categorizer learn from them, so they must look like
+    # the scores seen on new text.
+    tr_units, tr_owners, tr_scores, tr_mods = _cross_fitted_scores(marker, train_docs, train, t, cfg)
+    X_join, y_join = join_examples(t, tr_scores)
+    if len(set(y_join.tolist())) == 2:
+        marker.joiner = make_joiner(cfg).fit(X_join, y_join)
     b_cands, y_b, coverage = boundary_examples(t.groups)
     if y_b.sum() and (y_b == 0).sum():
         marker.boundary = make_boundary(cfg).fit(b_cands, y_b)
     l_spans, l_labels = label_examples(train_docs, train)
     marker.labeler = make_labeler(cfg).fit(l_spans, l_labels)
 
-    # Span threshold: the best overlap-F1 on dev, decoding cached detector scores.
+    # Span thresholds: the best mean of overlap- and exact-match F1 on dev, decoding
+    # cached detector scores.
     from .evaluation import span_prf
 
     units, owners, scores, mods = marker.score_units(dev_docs)
-    best_t, best_f = marker.threshold, -1.0
-    for t in cfg.threshold_grid:
-        marker.decode(dev_docs, units, owners, scores, mods, t)
-        f = span_prf(dev, dev_docs)["overlap"]["f1"]
-        if f > best_f + 1e-9:
-            best_t, best_f = float(t), f
-    marker.threshold = best_t
+
+    def dev_score(t_: float, jt: float) -> float:
+        marker.decode(dev_docs, units, owners, scores, mods, t_, jt)
+        r = span_prf(dev, dev_docs)
+        return (r["overlap"]["f1"] + r["exact"]["f1"]) / 2
+
+    _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
+                            for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
+    marker.threshold, marker.join_threshold = best_t, best_j
     marker.decode(dev_docs, units, owners, scores, mods, best_t)
+    dev_spans = span_prf(dev, dev_docs)
     for doc in dev_docs:
         doc.user_data.pop(CONTEXT_KEY, None)
     if cfg.doc_span_evidence:
-        _cross_fitted_candidates(marker, train_docs, train, cfg)
+        marker.decode(train_docs, tr_units, tr_owners, tr_scores, tr_mods, marker.threshold)
+    for doc in train_docs:
+        doc.user_data.pop(CONTEXT_KEY, None)
 
     Y = label_matrix(train)
     if (Y.sum(axis=0) < cfg.calibration_folds).any():
@@ -298,7 +339,8 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
         "dev_entries": len(dev),
         "train_seconds": round(time.perf_counter() - t0, 1),
         "boundary_candidate_coverage": round(coverage, 4),
-        "dev_span_overlap_f1_at_threshold": round(best_f, 4),
+        "dev_span_overlap_f1_at_threshold": dev_spans["overlap"]["f1"],
+        "dev_span_exact_f1_at_threshold": dev_spans["exact"]["f1"],
         "dev_label_f1_at_threshold": {k: round(v, 4) for k, v in dev_f1.items()},
     }
     marker.meta = dict(info)
@@ -309,30 +351,43 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     return nlp
 
 
-def _cross_fitted_candidates(marker: RealizationMarker, docs: list[Doc], records: list[Record],
-                             cfg: TrainConfig) -> None:
-    """Write ``realization_candidates`` on training docs from detectors that never saw them.
+def _unit_weights(t: SpanTargets, cfg: TrainConfig, idx: np.ndarray | None = None) -> dict[str, Any]:
+    """Detector sample weights: with ``unit_weighting="span"`` each gold span weighs 1 in all.
 
-    The categorizer learns from the marker's evidence; scores from a detector fit on
-    the same entries would be overconfident, so each writer's entries are scored
-    by a detector trained on the other folds (grouped by writer).
+    A span over four sentences otherwise counts four times, and its weakest
+    sentences ("It isn't.") teach the detector little; the joiner adds them.
+    """
+    if cfg.unit_weighting not in ("span", "unit"):
+        raise ValueError(f"unit_weighting must be 'span' or 'unit', got {cfg.unit_weighting!r}")
+    if cfg.unit_weighting == "unit":
+        return {}
+    ids = t.gold_ids
+    sizes = Counter(ids[ids >= 0].tolist())
+    w = np.asarray([1.0 / sizes[g] if g >= 0 else 1.0 for g in ids.tolist()])
+    return {"clf__sample_weight": w if idx is None else w[idx]}
+
+
+def _cross_fitted_scores(marker: RealizationMarker, docs: list[Doc], records: list[Record], t: SpanTargets,
+                         cfg: TrainConfig) -> tuple[list[Span], list[int], np.ndarray, list]:
+    """Detector scores for training sentences, each from a detector that never saw its writer.
+
+    Scores from a detector fit on the same entries would be overconfident, so
+    each writer's entries are scored by a detector trained on the other folds
+    (grouped by writer). Leaves the context modifiers on the docs for decoding.
     """
     units, owners, _scores, mods = marker.score_units(docs)
     authors = [records[o].author or records[o].id for o in owners]
-    t = span_targets(marker, docs, records)  # same units, in the same order
-    for doc, m in zip(docs, mods):
-        doc.user_data[CONTEXT_KEY] = [(x.category, x.start, x.end, x.scope_start, x.scope_end) for x in m]
     scores = np.zeros(len(units))
     n_groups = len(set(authors))
     for fit_idx, pred_idx in GroupKFold(n_splits=min(5, n_groups)).split(units, groups=authors):
         y = t.y_units[fit_idx]
         if y.sum() < cfg.calibration_folds or (y == 0).sum() < cfg.calibration_folds:
             continue
-        det = make_detector(cfg).fit([units[k] for k in fit_idx], y)
+        det = make_detector(cfg).fit([units[k] for k in fit_idx], y, **_unit_weights(t, cfg, fit_idx))
         scores[pred_idx] = det.predict_proba([units[k] for k in pred_idx])[:, 1]
-    marker.decode(docs, units, owners, scores, mods, marker.threshold)
-    for doc in docs:
-        doc.user_data.pop(CONTEXT_KEY, None)
+    for doc, m in zip(docs, mods):
+        doc.user_data[CONTEXT_KEY] = [(x.category, x.start, x.end, x.scope_start, x.scope_end) for x in m]
+    return units, owners, scores, mods
 
 
 def train(corpus_dir: str | Path, cfg: TrainConfig | None = None) -> Language:
