@@ -5,12 +5,14 @@ by the gold answer, so the loss each stage causes is visible:
 
 * ``model``: the shipped pipeline;
 * ``oracle detection``: sentences overlapping a gold span are accepted, the rest
-  rejected; joiner, boundary and labeler as trained;
+  rejected (the detector's scores are kept, moved just across the threshold
+  where gold disagrees, because the join model reads them); joiner, boundary
+  and labeler as trained;
 * ``oracle detection + joining``: each gold span's run of sentences is one group;
   only the boundary model chooses;
 * and a breakdown of gold spans (exact / overlap / partial / missed).
 
-Usage: python benchmarks/span_errors.py [MODEL] [--split dev]
+Usage: python benchmarks/span_errors.py [MODEL] [--split dev] [--json OUT.json]
 """
 
 from __future__ import annotations
@@ -61,27 +63,29 @@ def main() -> None:
     ap.add_argument("model", nargs="?", default=None)
     ap.add_argument("--split", default="dev")
     ap.add_argument("--corpus", default=str(ROOT / "corpora" / "journal-breakthroughs"))
+    ap.add_argument("--json", default=None)
     args = ap.parse_args()
     nlp = breakthrough_nlp.load(args.model, trusted=True) if args.model else breakthrough_nlp.load()
     marker = nlp.get_pipe("breakthrough_realizations")
     records = read_jsonl(Path(args.corpus) / f"{args.split}.jsonl")
     docs = make_docs(nlp, records)
     units, owners, scores, mods = marker.score_units(docs)
-    out = {}
+    out: dict = {"split": args.split}
 
     marker.decode(docs, units, owners, scores, mods, marker.threshold)
     out["model"] = span_prf(records, docs)
     out["model breakdown"] = dict(breakdown(records, docs))
 
     t = span_targets(marker, docs, records)
-    y = t.y_units.astype(float)
-    marker.decode(docs, units, owners, y, mods, 0.5)
+    thr = marker.threshold
+    y = np.where(t.y_units == 1, np.maximum(scores, thr), np.minimum(scores, thr - 1e-6))
+    marker.decode(docs, units, owners, y, mods, thr)
     out["oracle detection"] = span_prf(records, docs)
     out["oracle detection breakdown"] = dict(breakdown(records, docs))
     # Context layer off + oracle detection: how much the rules cost on true insights.
     use = marker.use_context_rules
     marker.use_context_rules = False
-    marker.decode(docs, units, owners, y, mods, 0.5)
+    marker.decode(docs, units, owners, y, mods, thr)
     out["oracle detection, no context rules"] = span_prf(records, docs)
     marker.use_context_rules = use
 
@@ -95,6 +99,8 @@ def main() -> None:
         "one" if len(run) == 1 else "several" for run, _ in t.groups))
     for doc in docs:
         doc.user_data.pop(CONTEXT_KEY, None)
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1))
     for k, v in out.items():
         if isinstance(v, dict) and "overlap" in v:
             v = {m: {x: v[m][x] for x in ("precision", "recall", "f1")} for m in ("exact", "overlap")}
