@@ -295,20 +295,35 @@ class BoundaryFeatures(BaseEstimator, TransformerMixin):
         return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")
 
 
+def _logit(p: float, eps: float = 1e-3) -> float:
+    """Log-odds, so 0.01 and 0.1 differ as much to a linear model as 0.5 and 0.9."""
+    p = min(max(p, eps), 1 - eps)
+    return float(np.log(p / (1 - p)))
+
+
+def _between(doc: Doc, a: Span, b: Span) -> str:
+    """The text between adjacent spans ``a`` and ``b`` (``Doc.text`` would join every token of the doc)."""
+    if not len(a) or b.start < a.end:
+        return ""
+    return doc[a.end - 1].whitespace_ + "".join(doc[k].text_with_ws for k in range(a.end, b.start))
+
+
 class JoinFeatures(BaseEstimator, TransformerMixin):
     """Features for "does sentence B continue the realization of sentence A?".
 
     ``X`` holds ``(A, B)`` pairs of adjacent sentence spans, or ``(A, B, score_A,
     score_B)`` with the detector's probabilities for each. The scores matter
     because one half of an insight often reads like an insight on its own ("I am
-    angry at Dad") while the other does not ("I am not angry at Caleb."). Other
+    angry at Dad") while the other does not ("I am not angry at Caleb."); they
+    enter as probabilities and as log-odds, which separate a weak half (0.1) from
+    an unrelated line ("Groceries.", 0.005). Other
     features: the first and first two words of each sentence, the last word and
     final mark of A, negation in either, a blank line or line break between
     them, B starting in lowercase, and both lengths.
     """
 
     _NEG = frozenset({"not", "n't", "never", "no", "nothing", "isn't", "wasn't", "aren't", "don't", "didn't"})
-    N_DENSE = 10
+    N_DENSE = 12
 
     def __init__(self, n_features: int = 2**14) -> None:
         self.n_features = n_features
@@ -323,6 +338,7 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "n_features_out_")
         # Models saved before scores and negation were added have 5 dense columns.
         legacy = self.n_features_out_ - self.n_features == 5
+        neg_ids = np.asarray(sorted(hash_string(w) for w in self._NEG), dtype=np.uint64)
         rows, cols = [], []
         dense = np.zeros((len(X), self.N_DENSE))
         for i, item in enumerate(X):
@@ -330,12 +346,16 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
             has_scores = len(item) >= 4
             sa, sb = (float(item[2]), float(item[3])) if has_scores else (0.0, 0.0)
             doc = a.doc
-            gap = doc.text[a.end_char:b.start_char]
-            last_a = a[-1].lower_ if len(a) else ""
-            a_words = [t.lower_ for t in a[:2]]
-            b_words = [t.lower_ for t in b[:2]]
-            neg_a = any(t.lower_ in self._NEG for t in a)
-            neg_b = any(t.lower_ in self._NEG for t in b)
+            strings = doc.vocab.strings
+            # Token arrays, not Token objects: this runs on every pair near an accepted sentence.
+            lower = token_info(doc).lower
+            la, lb = lower[a.start:a.end], lower[b.start:b.end]
+            gap = _between(doc, a, b)
+            last_a = strings[int(la[-1])] if len(la) else ""
+            a_words = [strings[int(x)] for x in la[:2]]
+            b_words = [strings[int(x)] for x in lb[:2]]
+            neg_a = bool(np.isin(la, neg_ids).any())
+            neg_b = bool(np.isin(lb, neg_ids).any())
             keys = [
                 "b1=" + (b_words[0] if b_words else ""),
                 "b2=" + " ".join(b_words),
@@ -353,7 +373,7 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
             dense[i] = [
                 "\n\n" in gap,
                 "\n" in gap,
-                bool(b.text[:1].islower()),
+                doc[b.start].text[:1].islower() if len(b) else False,
                 np.log1p(len(a)),
                 np.log1p(len(b)),
                 has_scores,
@@ -361,6 +381,8 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
                 sb,
                 min(sa, sb),
                 abs(sa - sb),
+                _logit(sa) if has_scores else 0.0,
+                _logit(sb) if has_scores else 0.0,
             ]
         grams = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), self.n_features))
         if legacy:

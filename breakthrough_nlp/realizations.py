@@ -150,6 +150,7 @@ class RealizationMarker:
         self.labeler = None
         self.join_threshold = 0.5
         self.max_extend = 3
+        self.extend_floor = 0.0
         self.meta: dict[str, Any] = {}
 
     @property
@@ -286,8 +287,9 @@ class RealizationMarker:
         one insight. Then each group may grow into neighbouring sentences that
         scored below the threshold (never ones a context rule rejected), one
         sentence at a time and at most ``max_extend`` on each side, while the join
-        model says the neighbour continues it: the weak half of "I am not angry at
-        Caleb. I am angry at Dad" belongs to the span.
+        model says the neighbour continues it and the detector gives the neighbour
+        at least ``extend_floor``: the weak half of "I am not angry at Caleb. I am
+        angry at Dad" belongs to the span, a following "Groceries." does not.
         """
         n = len(units)
         cache: dict[int, float] = {}  # k -> P(units[k] and units[k + 1] are one insight)
@@ -317,8 +319,11 @@ class RealizationMarker:
         for _ in range(self.max_extend):
             left = {g[0] - 1: i for i, g in enumerate(groups) if adjacent(g[0] - 1)}
             right = {g[-1]: i for i, g in enumerate(groups) if adjacent(g[-1])}
-            left = {k: i for k, i in left.items() if k not in taken and reasons[k] == "below threshold"}
-            right = {k: i for k, i in right.items() if k + 1 not in taken and reasons[k + 1] == "below threshold"}
+            floor = self.extend_floor
+            left = {k: i for k, i in left.items()
+                    if k not in taken and reasons[k] == "below threshold" and scores[k] >= floor}
+            right = {k: i for k, i in right.items()
+                     if k + 1 not in taken and reasons[k + 1] == "below threshold" and scores[k + 1] >= floor}
             probs(list(left) + list(right))
             grew = False
             for k, i in left.items():
@@ -410,6 +415,7 @@ class RealizationMarker:
             "threshold": self.threshold,
             "join_threshold": self.join_threshold,
             "max_extend": self.max_extend,
+            "extend_floor": self.extend_floor,
             "spans_key": self.spans_key,
             "candidates_key": self.candidates_key,
             "meta": self.meta,
@@ -465,6 +471,7 @@ class RealizationMarker:
         self.threshold = float(cfg.get("threshold", self.threshold))
         self.join_threshold = float(cfg.get("join_threshold", self.join_threshold))
         self.max_extend = int(cfg.get("max_extend", self.max_extend))
+        self.extend_floor = float(cfg.get("extend_floor", self.extend_floor))
         self.meta = cfg.get("meta", {})
         if context is not None:
             data = dict(context)

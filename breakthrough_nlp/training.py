@@ -52,7 +52,7 @@ class TrainConfig:
     unit_context_window: int = 6
     unit_next_window: int = 6
     unit_shape_features: bool = False
-    unit_weighting: str = "span"
+    unit_weighting: str = "unit"
     unit_ngram_range: tuple[int, int] = (1, 2)
     boundary_C: float = 1.0
     join_C: float = 1.0
@@ -61,7 +61,9 @@ class TrainConfig:
     calibration_folds: int = 5
     calibration_ensemble: bool = False
     threshold_grid: tuple[float, ...] = tuple(np.round(np.arange(0.05, 0.96, 0.025), 3))
-    join_threshold_grid: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7)
+    join_threshold_grid: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    extend_floor_grid: tuple[float, ...] = (0.0, 0.02, 0.03, 0.05, 0.08)
+    max_extend: int = 3
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -280,6 +282,7 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     nlp = blank_pipeline()
     marker: RealizationMarker = nlp.get_pipe("breakthrough_realizations")
     marker.use_context_rules = cfg.use_context_rules
+    marker.max_extend = cfg.max_extend
     cat = nlp.get_pipe("breakthrough_categorizer")
     train_docs = make_docs(nlp, train)
     dev_docs = make_docs(nlp, dev)
@@ -312,8 +315,17 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
         r = span_prf(dev, dev_docs)
         return (r["overlap"]["f1"] + r["exact"]["f1"]) / 2
 
-    _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
-                            for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
+    # Sentence and join thresholds first, then the floor for growing into a
+    # neighbour, then the thresholds again with that floor.
+    best_f, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
+                                 for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
+    floors = []
+    for floor in cfg.extend_floor_grid:
+        marker.extend_floor = float(floor)
+        floors.append((dev_score(best_t, best_j), float(floor)))  # ties: the stricter floor
+    marker.extend_floor = max(floors)[1]
+    best_f, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
+                                 for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
     marker.threshold, marker.join_threshold = best_t, best_j
     marker.decode(dev_docs, units, owners, scores, mods, best_t)
     dev_spans = span_prf(dev, dev_docs)

@@ -26,11 +26,12 @@ class PairJoiner:
         return np.stack([1 - p, p], axis=1)
 
 
-def _decode(scores, joins, threshold=0.5, join_threshold=0.5, max_extend=3, text=TEXT):
+def _decode(scores, joins, threshold=0.5, join_threshold=0.5, max_extend=3, text=TEXT, extend_floor=0.0):
     nlp = blank_pipeline()
     marker = nlp.get_pipe("breakthrough_realizations")
     marker.joiner = PairJoiner(joins)
     marker.max_extend = max_extend
+    marker.extend_floor = extend_floor
     doc = nlp.get_pipe("breakthrough_sentencizer")(nlp.make_doc(text))
     units = list(doc.sents)
     mods = [marker.annotate_context(doc)]
@@ -65,6 +66,13 @@ def test_join_threshold_and_max_extend_limit_growth():
     assert [s.text for s in doc.spans["realizations"]] == ["I am not angry at Caleb. I am angry at Dad. Dinner was fine."]
     doc, _ = _decode([0.05, 0.2, 0.9, 0.1, 0.0], joins=every, max_extend=0)
     assert [s.text for s in doc.spans["realizations"]] == ["I am angry at Dad."]
+
+
+def test_neighbours_below_the_extend_floor_are_not_grown_into():
+    doc, _ = _decode([0.05, 0.2, 0.9, 0.1, 0.0], joins={CALEB_DAD}, extend_floor=0.3)
+    assert [s.text for s in doc.spans["realizations"]] == ["I am angry at Dad."]
+    doc, _ = _decode([0.05, 0.2, 0.9, 0.1, 0.0], joins={CALEB_DAD}, extend_floor=0.2)
+    assert [s.text for s in doc.spans["realizations"]] == ["I am not angry at Caleb. I am angry at Dad."]
 
 
 def test_a_sentence_rejected_by_context_is_never_joined():
@@ -134,3 +142,10 @@ def test_shipped_model_keeps_the_guides_two_sentence_insight_whole(nlp):
     doc = nlp(text)
     spans = doc.spans["realizations"]
     assert [s.text for s in spans] == ["It's not the job. It's that I've never once said no to my father"]
+
+
+def test_shipped_model_does_not_grow_an_insight_into_an_unrelated_line(nlp):
+    doc = nlp("I see now that I always run. Groceries.")
+    assert [s.text for s in doc.spans["realizations"]] == ["I see now that I always run"]
+    marker = nlp.get_pipe("breakthrough_realizations")
+    assert 0.0 < marker.extend_floor < marker.threshold
