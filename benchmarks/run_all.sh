@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
-for name in memory speed accuracy goemotions goemotions_training span_errors learning_curve feature_selection; do
+for name in memory speed accuracy goemotions goemotions_training span_errors learning_curve pepys feature_selection; do
   echo "== $name"
   python "benchmarks/$name.py" --json "benchmarks/results/$name.json" 2>&1 | grep -v Warning | tee "benchmarks/results/$name.txt"
 done

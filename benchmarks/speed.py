@@ -45,7 +45,7 @@ def timed(fn, repeat: int) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", default=None)
     ap.add_argument("--skip-lexicon-tools", action="store_true")
     args = ap.parse_args()
