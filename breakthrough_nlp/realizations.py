@@ -9,7 +9,9 @@ Four learned parts and one rule layer, each doing one job:
    cue sits inside a negated, hypothetical, asked, someone-else's, doubted,
    generic, trivial, sarcastic or quoted scope, and records why;
 3. a **joiner** decides whether adjacent accepted sentences form one insight
-   ("It's not the job. It's that…");
+   ("It's not the job. It's that…"), and grows an insight into a neighbouring
+   sentence the detector found too weak on its own ("I am not angry at Caleb."
+   before "I am angry at Dad."), reading both sentences' detector scores;
 4. a **boundary model** picks the clause where the insight starts and ends (the
    guide's span rule);
 5. a **labeler** gives the span its category (``feelings``, ``patterns``,
@@ -18,9 +20,9 @@ Four learned parts and one rule layer, each doing one job:
 Output follows spaCy's spancat convention: ``doc.spans["realizations"]`` with one
 score per span in ``.attrs["scores"]``. Every sentence considered is kept in
 ``doc.spans["realization_candidates"]`` with ``.attrs["scores"]`` and
-``.attrs["reasons"]`` ("accepted", "below threshold", or a context category and
-the words that triggered it), so a researcher can see why something was *not*
-marked.
+``.attrs["reasons"]`` ("accepted", "below threshold", "joined to a neighbouring
+realization", or a context category and the words that triggered it), so a
+researcher can see why something was *not* marked.
 """
 
 from __future__ import annotations
