@@ -91,6 +91,60 @@ def default_rules(extra_rules: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     return data
 
 
+class _LowerPattern:
+    """A ``Matcher`` pattern of ``LOWER`` tests (a string or ``{"IN": [...]}``, optionally ``"OP": "?"``),
+    matched with NumPy over the doc's ``LOWER`` ids.
+
+    spaCy's ``Matcher`` creates a ``Token`` object for every token of every doc,
+    which made the four shipped patterns cost more than the rest of the context
+    layer; these patterns need no ``Token``. Matches are the same as the
+    ``Matcher``'s (every variant with and without each optional token).
+    """
+
+    def __init__(self, variants: list[list[np.ndarray]]) -> None:
+        self.variants = variants
+
+    @classmethod
+    def compile(cls, vocab: Vocab, pattern: list[dict[str, Any]]) -> "_LowerPattern | None":
+        """The compiled pattern, or None when it uses anything beyond LOWER and ``"OP": "?"``."""
+        specs: list[tuple[np.ndarray, bool]] = []
+        for tok in pattern:
+            if not isinstance(tok, dict) or set(tok) - {"LOWER", "OP"} or "LOWER" not in tok:
+                return None
+            op = tok.get("OP")
+            if op not in (None, "?"):
+                return None
+            value = tok["LOWER"]
+            if isinstance(value, str):
+                words = [value]
+            elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(w, str) for w in value["IN"]):
+                words = list(value["IN"])
+            else:
+                return None
+            ids = np.asarray(sorted(vocab.strings.add(w.lower()) for w in words), dtype=np.uint64)
+            specs.append((ids, op == "?"))
+        variants: list[list[np.ndarray]] = [[]]
+        for ids, optional in specs:
+            variants = [v + [ids] for v in variants] + (variants if optional else [])
+        variants = [v for v in variants if v]
+        return cls(variants) if variants else None
+
+    def __call__(self, lower: np.ndarray) -> list[tuple[int, int]]:
+        n = len(lower)
+        out: list[tuple[int, int]] = []
+        for v in self.variants:
+            width = len(v)
+            if width > n:
+                continue
+            ok = np.isin(lower[: n - width + 1], v[0])
+            for j in range(1, width):
+                if not ok.any():
+                    break
+                ok &= np.isin(lower[j : n - width + 1 + j], v[j])
+            out.extend((int(k), int(k) + width) for k in np.nonzero(ok)[0])
+        return out
+
+
 class ContextMatcher:
     """Find modifiers and their scopes in a ``Doc``."""
 
@@ -103,6 +157,7 @@ class ContextMatcher:
         self._terminator_ids = np.asarray(sorted(vocab.strings.add(t) for t in self.terminators), dtype=np.uint64)
         self._phrase = PhraseMatcher(vocab, attr="LOWER")
         self._matcher = Matcher(vocab)
+        self._arrays: list[tuple[int, _LowerPattern]] = []  # (rule index, pattern) matched without Token objects
         if make_doc is None:
             import spacy
 
@@ -111,6 +166,8 @@ class ContextMatcher:
             key = f"ctx{i}"
             if rule.literal is not None:
                 self._phrase.add(key, [make_doc(rule.literal)])
+            elif (compiled := _LowerPattern.compile(vocab, rule.pattern)) is not None:
+                self._arrays.append((i, compiled))
             else:
                 self._matcher.add(key, [rule.pattern])
 
@@ -135,14 +192,18 @@ class ContextMatcher:
         return {"terminators": sorted(self.terminators), "rules": [r.to_dict() for r in self.rules]}
 
     def __call__(self, doc: Doc) -> list[Modifier]:
-        matches = list(self._phrase(doc)) + list(self._matcher(doc))
+        matches = [(int(self.vocab.strings[m][3:]), s, e) for m, s, e in self._phrase(doc)]
+        if len(self._matcher):
+            matches += [(int(self.vocab.strings[m][3:]), s, e) for m, s, e in self._matcher(doc)]
+        info = token_info(doc)
+        for i, pattern in self._arrays:
+            matches += [(i, s, e) for s, e in pattern(info.lower)]
         if not matches:
             return []
-        info = token_info(doc)
         stops = np.isin(info.lower, self._terminator_ids) | info.newline
         out: list[Modifier] = []
-        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
-            rule = self.rules[int(self.vocab.strings[match_id][3:])]
+        for rule_index, start, end in sorted(matches, key=lambda m: (m[1], m[2], m[0])):
+            rule = self.rules[rule_index]
             s_start, s_end = self._scope(info, stops, rule, start, end)
             out.append(Modifier(rule.category, start, end, s_start, s_end, rule.literal or "<pattern>"))
         return out

@@ -57,3 +57,40 @@ def test_extra_rules_through_config_reject_candidates(nlp):
             {"literal": "my horoscope says", "category": "QUOTED", "direction": "forward"}]})
     doc = custom(text)
     assert doc.spans["realization_candidates"].attrs["reasons"][0].startswith("QUOTED")
+
+
+def test_lower_patterns_match_exactly_what_spacys_matcher_matches():
+    from spacy.matcher import Matcher
+
+    from breakthrough_nlp.context import default_rules
+    from breakthrough_nlp.tokens import token_info
+
+    nlp = spacy.blank("en")
+    matcher = ContextMatcher.default(nlp.vocab)
+    assert matcher._arrays and not len(matcher._matcher)  # the shipped patterns all take the array path
+    ref = Matcher(nlp.vocab)
+    for i, _ in matcher._arrays:
+        ref.add(str(i), [matcher.rules[i].pattern])
+    texts = [
+        "I realized I left my keys. Realized left the door open. I noticed the stove was on.",
+        "My sister realized she hates her job, and he finally understood. They learned nothing.",
+        "realised i'd forgotten a thing. noticed I had to go. Our kids know. her boss admitted it",
+        "Nothing to see here at all.",
+        "",
+    ]
+    for text in texts:
+        doc = JournalSentencizer()(nlp.make_doc(text))
+        want = sorted((int(nlp.vocab.strings[m]), s, e) for m, s, e in ref(doc))
+        got = sorted((i, s, e) for i, p in matcher._arrays for s, e in p(token_info(doc).lower))
+        assert got == want, text
+    assert len(default_rules()["rules"]) == len(matcher.rules)
+
+
+def test_other_matcher_patterns_still_work_through_spacy():
+    nlp = spacy.blank("en")
+    extra = [{"pattern": [{"LOWER": "day"}, {"IS_DIGIT": True}, {"LOWER": "of", "OP": "+"}],
+              "category": "GENERIC", "direction": "forward"}]
+    matcher = ContextMatcher.default(nlp.vocab, extra)
+    assert len(matcher._matcher) == 1
+    doc, mods = _mods("Day 12 of the program and I see that I hide.", matcher)
+    assert [(m.category, doc[m.start:m.end].text) for m in mods if m.category == "GENERIC"] == [("GENERIC", "Day 12 of")]
