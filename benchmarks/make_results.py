@@ -102,10 +102,95 @@ def selection_tables() -> str:
             "| setting | macro-F1 | feelings | patterns | values |", "|---|---|---|---|---|"]
     for name, r in fs["categorizer"].items():
         out.append(f"| {name} | {f(r['macro_f1'])} | {f(r['feelings'])} | {f(r['patterns'])} | {f(r['values'])} |")
+    if "decoding" in fs:
+        out += ["", "Span decoding, whole pipeline on dev (thresholds tuned on dev for each row):", "",
+                "| setting | span overlap F1 | span exact F1 | span label acc. | hard negatives marked | entry macro-F1 |",
+                "|---|---|---|---|---|---|"]
+        for name, r in fs["decoding"].items():
+            out.append(f"| {name} | {f(r['overlap_f1'])} | {f(r['exact_f1'])} | {f(r['label_accuracy'])} | "
+                       f"{r['hard_negatives_marked']} | {f(r['entry_macro_f1'])} |")
+    return "\n".join(out)
+
+
+def span_error_tables() -> str:
+    se = load("span_errors")
+    out = [f"{se['split'].capitalize()} split, {se['gold spans']} gold spans (`python benchmarks/span_errors.py`): "
+           "the shipped model against the same model with its sentence detector replaced by the gold answer.", "",
+           "| decoding | overlap P / R / F1 | exact P / R / F1 |", "|---|---|---|"]
+    for name in ("model", "oracle detection", "oracle detection, no context rules"):
+        r = se[name]
+        out.append(f"| {name} | " + " | ".join(
+            f"{r[m]['precision']:.3f} / {r[m]['recall']:.3f} / {r[m]['f1']:.3f}" for m in ("overlap", "exact")) + " |")
+    b = se["model breakdown"]
+    out += ["", f"Gold spans: exact {b.get('gold exact', 0)}, overlap-matched but not exact {b.get('gold overlap', 0)}, "
+            f"touched by a prediction but under half overlap {b.get('gold partial', 0)}, untouched "
+            f"{b.get('gold missed', 0)}. Predicted spans: matched {b.get('pred matched', 0)}, partly on a gold span "
+            f"{b.get('pred partial', 0)}, on no gold span {b.get('pred no gold', 0)}. Of the overlap matches that are "
+            f"not exact, the prediction is longer in {b.get('extent: pred longer', 0)}, shorter in "
+            f"{b.get('extent: pred shorter', 0)}, shifted in {b.get('extent: pred shifted', 0)}.",
+            f"With oracle detection and oracle grouping, the boundary model reproduces "
+            f"{se['oracle detection + joining: exact share of gold runs']:.1%} of gold spans exactly."]
+    return "\n".join(out)
+
+
+def learning_curve_table() -> str:
+    rows = load("learning_curve")
+    out = ["Dev split, default config on a growing share of training writers (`python benchmarks/learning_curve.py`):",
+           "", "| share of writers | entries | span overlap F1 | span exact F1 | entry F1 feelings / patterns / values |",
+           "|---|---|---|---|---|"]
+    for r in rows:
+        lab = r["dev_label_f1"]
+        out.append(f"| {r['share']:.0%} | {r['entries']} | {f(r['dev_span_overlap_f1'])} | {f(r['dev_span_exact_f1'])} | "
+                   f"{lab['feelings']:.3f} / {lab['patterns']:.3f} / {lab['values']:.3f} |")
+    return "\n".join(out)
+
+
+def goemotions_training_table() -> str:
+    g = load("goemotions_training")
+    out = [f"Retrained with and without GoEmotions train ({g['goemotions_train_records_added']:,} comments added: every "
+           "`realization` comment as one span, plus a random sample of the rest; "
+           "`python benchmarks/goemotions_training.py`):", "",
+           "| training data | GoEmotions dev P / R / F1 | corpus dev span overlap F1 | corpus test span overlap F1 | "
+           "corpus test entry macro-F1 | corpus test trivial-noticing FP rate |", "|---|---|---|---|---|---|"]
+    for name, r in g.items():
+        if not isinstance(r, dict):
+            continue
+        ge, dv, te = r["goemotions_dev"], r["corpus_dev"], r["corpus_test"]
+        out.append(f"| {name} | {ge['precision']:.3f} / {ge['recall']:.3f} / {ge['f1']:.3f} | "
+                   f"{f(dv['span_overlap_f1'])} | {f(te['span_overlap_f1'])} | {f(te['entry_macro_f1'])} | "
+                   f"{te['trivial_fp_rate']:.2f} |")
+    return "\n".join(out)
+
+
+def embedding_probe_table() -> str:
+    e = load("embedding_probe")
+    out = [f"Dev sentence units ({e['dev_units']:,}, {e['dev_positive']} inside a gold span); average precision of "
+           "sentence detection (`benchmarks/embedding_probe.py`, needs torch; not part of `run_all.sh`):", "",
+           "| features | average precision |", "|---|---|"]
+    for k, v in e.items():
+        if k not in ("dev_units", "dev_positive", "encode_sentences_per_second"):
+            out.append(f"| {k} | {f(v)} |")
+    out.append(f"\nEncoding ran at {e['encode_sentences_per_second']:.0f} sentences/s on this machine's CPU.")
+    return "\n".join(out)
+
+
+def pepys_summary() -> str:
+    p = load("pepys")
+    out = [f"The Diary of Samuel Pepys: {p['entries']:,} entries, {p['words']:,} words, median "
+           f"{p['median_words_per_entry']:.0f} words an entry (`python benchmarks/pepys.py`).", "",
+           f"- entries with at least one label: {p['share_with_any_label']:.1%} (feelings {p['share_feelings']:.1%}, "
+           f"patterns {p['share_patterns']:.1%}, values {p['share_values']:.1%})",
+           f"- entries with a realization span: {p['share_with_a_span']:.1%}; {p['spans']:,} spans, "
+           f"{p['spans_per_1000_words']:.2f} per 1,000 words", "- highest-scoring spans:"]
+    for s in p["top_spans"]:
+        out.append(f"  - {s['score']:.2f} `{s['label']}`: \"{s['text']}\"")
     return "\n".join(out)
 
 
 if __name__ == "__main__":
     for title, fn in (("Accuracy", accuracy_tables), ("Speed and memory", speed_tables),
-                      ("GoEmotions", goemotions_table), ("Feature selection", selection_tables)):
+                      ("GoEmotions", goemotions_table), ("GoEmotions train as training data", goemotions_training_table),
+                      ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
+                      ("Pretrained sentence embeddings", embedding_probe_table),
+                      ("Pepys", pepys_summary), ("Feature selection", selection_tables)):
         print(f"### {title}\n\n{fn()}\n")

@@ -21,6 +21,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from .context import CATEGORIES
+from .labels import NOT_REJECTED
 from .resources import lexicons
 from .tokens import token_info
 
@@ -423,7 +424,7 @@ class SpanEvidence(BaseEstimator, TransformerMixin):
             if group is not None and len(group):
                 scores = np.asarray(group.attrs.get("scores", []), dtype=float)
                 reasons = group.attrs.get("reasons", [])
-                ok = np.asarray([r in ("accepted", "below threshold") for r in reasons], dtype=bool)
+                ok = np.asarray([r in NOT_REJECTED for r in reasons], dtype=bool)
                 if len(scores) == len(ok) and len(scores):
                     out[i, :4] = [scores[ok].max() if ok.any() else 0.0, scores.max(), 1.0 - ok.mean(),
                                   ((scores >= 0.3) & ok).mean()]

@@ -10,3 +10,10 @@ SPAN_LABELS: tuple[str, ...] = LABELS + ("other",)
 
 SPANS_KEY = "realizations"
 CANDIDATES_KEY = "realization_candidates"
+
+# Reasons a candidate sentence carries in ``doc.spans[CANDIDATES_KEY].attrs["reasons"]``;
+# any other reason is a context rule's category and the words that triggered it.
+ACCEPTED = "accepted"
+BELOW_THRESHOLD = "below threshold"
+JOINED = "joined to a neighbouring realization"
+NOT_REJECTED = frozenset({ACCEPTED, BELOW_THRESHOLD, JOINED})

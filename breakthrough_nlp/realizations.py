@@ -44,7 +44,7 @@ from . import model_io
 from .context import ContextMatcher, Modifier, default_rules
 from .extensions import register_extensions
 from .features import CONTEXT_KEY
-from .labels import CANDIDATES_KEY, SPANS_KEY
+from .labels import ACCEPTED, BELOW_THRESHOLD, CANDIDATES_KEY, JOINED, SPANS_KEY
 from .tokens import clause_candidates, sentence_units, token_info
 
 DEFAULT_SPANS_KEY = SPANS_KEY
@@ -247,14 +247,14 @@ class RealizationMarker:
             if self.use_context_rules:
                 reason = self._context_reason(docs[owner], unit.start, unit.end, mods_per_doc[owner])
             if reason is None and score < threshold:
-                reason = "below threshold"
+                reason = BELOW_THRESHOLD
             reasons.append(reason)
         groups = self._group(units, owners, scores, reasons, jt)
-        final = [r or "accepted" for r in reasons]
+        final = [r or ACCEPTED for r in reasons]
         for _, g in groups:
             for k in g:
                 if reasons[k] is not None:
-                    final[k] = "joined to a neighbouring realization"
+                    final[k] = JOINED
         spans = self._choose_boundaries([[units[k] for k in g] for _, g in groups])
         labels = self._label(spans)
         marked: list[list[tuple[Span, float]]] = [[] for _ in docs]
@@ -323,9 +323,9 @@ class RealizationMarker:
             right = {g[-1]: i for i, g in enumerate(groups) if adjacent(g[-1])}
             floor = self.extend_floor
             left = {k: i for k, i in left.items()
-                    if k not in taken and reasons[k] == "below threshold" and scores[k] >= floor}
+                    if k not in taken and reasons[k] == BELOW_THRESHOLD and scores[k] >= floor}
             right = {k: i for k, i in right.items()
-                     if k + 1 not in taken and reasons[k + 1] == "below threshold" and scores[k + 1] >= floor}
+                     if k + 1 not in taken and reasons[k + 1] == BELOW_THRESHOLD and scores[k + 1] >= floor}
             probs(list(left) + list(right))
             grew = False
             for k, i in left.items():

@@ -149,3 +149,15 @@ def test_shipped_model_does_not_grow_an_insight_into_an_unrelated_line(nlp):
     assert [s.text for s in doc.spans["realizations"]] == ["I see now that I always run"]
     marker = nlp.get_pipe("breakthrough_realizations")
     assert 0.0 < marker.extend_floor < marker.threshold
+
+
+def test_span_evidence_does_not_count_joined_sentences_as_rejected():
+    from breakthrough_nlp.features import SpanEvidence
+
+    doc, _ = _decode([0.05, 0.2, 0.9, 0.1, 0.0], joins={CALEB_DAD})
+    assert "joined to a neighbouring realization" in doc.spans["realization_candidates"].attrs["reasons"]
+    ev = SpanEvidence().fit([doc])
+    row = dict(zip(ev.get_feature_names_out(), ev.transform([doc]).toarray()[0]))
+    assert row["rejected_share"] == 0.0
+    assert row["best_unrejected_score"] == pytest.approx(0.9)
+    assert row["best_other_span"] == pytest.approx(0.9)  # no labeler: the joined span is `other`
