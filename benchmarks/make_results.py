@@ -162,6 +162,18 @@ def goemotions_training_table() -> str:
     return "\n".join(out)
 
 
+def calibration_table() -> str:
+    ev = load("evaluate_test")
+    out = ["Reliability of `doc.cats` on the test split (`breakthrough-nlp evaluate … --json`, `calibration`): "
+           "mean predicted probability against the observed share of entries with the label, in five bins.", "",
+           "| label | bin | entries | mean predicted | observed share |", "|---|---|---|---|---|"]
+    for label in LABELS:
+        for b in ev["calibration"][label]:
+            out.append(f"| {label} | {b['bin']} | {b['n']} | {b['mean_p']:.2f} | {b['observed']:.2f} |")
+    out.append("\nBrier scores on test: " + ", ".join(f"{lab} {ev['labels'][lab]['brier']:.3f}" for lab in LABELS) + ".")
+    return "\n".join(out)
+
+
 def embedding_probe_table() -> str:
     e = load("embedding_probe")
     out = [f"Dev sentence units ({e['dev_units']:,}, {e['dev_positive']} inside a gold span); average precision of "
@@ -192,5 +204,5 @@ if __name__ == "__main__":
                       ("GoEmotions", goemotions_table), ("GoEmotions train as training data", goemotions_training_table),
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
                       ("Pretrained sentence embeddings", embedding_probe_table),
-                      ("Pepys", pepys_summary), ("Feature selection", selection_tables)):
+                      ("Pepys", pepys_summary), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
         print(f"### {title}\n\n{fn()}\n")
