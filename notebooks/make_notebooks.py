@@ -527,12 +527,15 @@ Reading these is the point of the notebook. When this notebook was last run:
   a sad letter about his mother, his mind "troubled" over his lodgings, his wife "in a musty
   humour". They name feelings, but nothing buried or newly recognized: the guide would call most
   of them mood reports, one of its hard negatives.
-* **`patterns` is counting and firsts**: "the second time I ever struck him", the first £200 he
-  ever saved. *ever*, *first*, *again* look like the "every time I…" of a recognized pattern.
-* **`values` comes closest to the real thing**: "The truth is, not thinking them safe men to
-  receive such a gratuity from…" is Pepys weighing a bribe against his reputation, and a reader
-  could call it a values moment; "Never more quiet in my family all the days of my life" is
-  contentment, not a decision.
+* **`patterns` is counting, firsts and resolutions**: "This is the second time I ever struck
+  him"; "I have bought a great many books lately… but I think to buy no more till
+  Christmas"; a comparison of how pleased he is with a picture now and before. *ever*,
+  *first*, *no more* look like the "every time I…" of a recognized pattern.
+* **`values` comes closest to the real thing**: "I found that I could be willing to receive a
+  bribe if it were offered me…" is Pepys catching himself out, and a reader could call it a
+  moment of self-knowledge; "I am not a whit sorry if it should be so, first for the King's
+  sake…" weighs what matters to him; a sentence about drinking with a landlord's daughter is
+  a plain miss.
 
 Two checks on *why*. Is the superlative idiom (*ever / never / in my life / always*) behind the
 `patterns` hits? And how long are the spans? Pepys's sentences run on through semicolons and
@@ -575,13 +578,15 @@ print(" ".join(last["text"].split())[-420:])"""),
 The last entry is the diary's own reckoning — "almost as much as to see myself go into my grave" —
 and when this notebook was last run the model highlighted exactly that passage: "thus ends all that
 I doubt I shall ever be able to do with my own eyes in the keeping of my journal…" (`patterns`) and
-"…the good God prepare me" (`values`). A reader would pick the same lines.
+"…I betake myself to that course, which is almost as much as to see myself go into my
+grave" (`values`). A reader would pick the same lines.
 
 The other two show the limits. The Great Fire is the longest and most dramatic entry of the diary,
 but horror at events is not a realization in the guide's sense, so any label it gets is one a
-reader would dispute; its highlighted sentence is an observation about other people. The night
-with Deb Willet is turmoil told as events, with no sentence in which Pepys recognizes something
-about himself; any label it gets comes from the entry as a whole.
+reader would dispute; its highlighted sentences are the Lord Mayor's words, quoted ("I am
+spent: people will not obey me"), and an observation about other people. The night with Deb
+Willet is turmoil told as events, with no sentence in which Pepys recognizes something about
+himself; when this notebook was last run it got no label and no span.
 
 ## Nine years as one timeline
 
@@ -633,7 +638,7 @@ and private life in a vocabulary our modern word lists only partly cover ("vexed
   labels follow length: the longest entries are labelled far more often than the shortest.
 * What it flags is readable and explainable: feeling words in reports of worry (mood reports),
   counting words that look like patterns, and long run-on sentences. A few hits are real
-  self-examination (the last entry, the bribe he would not take).
+  self-examination (the last entry, the bribe he admits he could be willing to take).
 * Its probabilities are calibrated on modern journals, not on this.
 * Nothing here is validated for historical prose. To use the model on such text, label a sample of
   it and retrain ([04](04-train-on-your-labels.ipynb)); to read the diary, read the diary."""),
