@@ -368,9 +368,12 @@ class RealizationMarker:
     def explain(self, span: Span, top: int = 8) -> dict[str, Any]:
         """What drove the detector's score for ``span``'s sentence.
 
-        Returns the cue words in the span, the context modifiers touching it, and
-        the ``top`` features by contribution (weight x value) to the detector's
-        linear model, with hashed n-grams mapped back to the words in the span.
+        Returns the cue words in the span, the context modifiers touching it, the
+        ``top`` features by contribution (weight x value) to the detector's linear
+        model, with hashed n-grams mapped back to the words in the span, and, when
+        the doc was annotated by this component, the candidate sentences inside
+        the span with their scores and reasons: which sentence was accepted and
+        which were joined to it.
         """
         self._require_fitted()
         doc = span.doc
@@ -388,8 +391,15 @@ class RealizationMarker:
             name = names.get(col) or str(feature_names[col])
             drivers.append({"feature": name, "contribution": round(float(contrib.data[j]), 4)})
         doc.user_data.pop(CONTEXT_KEY, None)
+        sentences = []
+        cands = doc.spans.get(self.candidates_key)
+        if cands is not None:
+            for c, sc, reason in zip(cands, cands.attrs.get("scores", []), cands.attrs.get("reasons", [])):
+                if c.start < span.end and span.start < c.end:
+                    sentences.append({"text": c.text, "score": sc, "reason": reason})
         return {
             "text": span.text,
+            "sentences": sentences,
             "cues": [doc[k].text for k in token_info(doc).cue_positions(span.start, span.end)],
             "modifiers": [
                 {"category": m.category, "text": doc[m.start:m.end].text}

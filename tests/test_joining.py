@@ -161,3 +161,18 @@ def test_span_evidence_does_not_count_joined_sentences_as_rejected():
     assert row["rejected_share"] == 0.0
     assert row["best_unrejected_score"] == pytest.approx(0.9)
     assert row["best_other_span"] == pytest.approx(0.9)  # no labeler: the joined span is `other`
+
+
+def test_explain_lists_the_sentences_of_a_joined_span():
+    doc, marker = _decode([0.05, 0.2, 0.9, 0.1, 0.0], joins={CALEB_DAD})
+    marker.detector = _shipped_detector()
+    info = marker.explain(doc.spans["realizations"][0])
+    assert [(s["text"], s["reason"]) for s in info["sentences"]] == [
+        ("I am not angry at Caleb.", "joined to a neighbouring realization"), ("I am angry at Dad.", "accepted")]
+    assert [s["score"] for s in info["sentences"]] == [0.2, 0.9]
+
+
+def _shipped_detector():
+    import breakthrough_nlp
+
+    return breakthrough_nlp.load().get_pipe("breakthrough_realizations").detector
