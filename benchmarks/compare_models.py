@@ -1,0 +1,106 @@
+"""Compare the entry labels of two models on dev and test, with and without their thresholds.
+
+    git worktree add /tmp/old fe1941a
+    (cd /tmp/old && python -m breakthrough_nlp.cli train /path/to/repo/corpora/journal-breakthroughs -o /tmp/old-model)
+    python benchmarks/compare_models.py --old-code /tmp/old --old-model /tmp/old-model [--new-model DIR]
+
+Each model runs in a fresh process with its own code on ``sys.path`` (a model is
+only meaningful with the decoder that trained it). Reports, per split: mean
+average precision of ``doc.cats`` (threshold-free), macro-F1 at the model's own
+thresholds, and macro-F1 if thresholds were chosen on that split itself (an
+upper bound, for diagnosis only: nothing is tuned on test). Then a paired
+bootstrap (1,000 resamples of test entries) of the macro-F1 difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import average_precision_score
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpora" / "journal-breakthroughs"
+LABELS = ("feelings", "patterns", "values")
+
+DUMP = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import breakthrough_nlp
+from breakthrough_nlp.corpus import read_jsonl
+nlp = breakthrough_nlp.load(sys.argv[2], trusted=True)
+out = {}
+for split in ("dev", "test"):
+    recs = read_jsonl(sys.argv[3] + f"/{split}.jsonl")
+    docs = list(nlp.pipe([r.text for r in recs]))
+    out[split] = {"cats": [d.cats for d in docs], "labels": [list(d._.breakthroughs) for d in docs]}
+json.dump(out, open(sys.argv[4], "w"))
+"""
+
+
+def predictions(code: Path, model: Path) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "pred.json"
+        subprocess.run([sys.executable, "-c", DUMP, str(code), str(model), str(CORPUS), str(out)], check=True)
+        return json.loads(out.read_text())
+
+
+def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
+    f = []
+    for j in range(Y.shape[1]):
+        tp = int((Y[:, j] & P[:, j]).sum())
+        f.append(2 * tp / max(2 * tp + int((~Y[:, j] & P[:, j]).sum()) + int((Y[:, j] & ~P[:, j]).sum()), 1))
+    return float(np.mean(f))
+
+
+def gold(split: str) -> np.ndarray:
+    rows = [json.loads(line) for line in (CORPUS / f"{split}.jsonl").open(encoding="utf-8")]
+    return np.asarray([[lab in r["labels"] for lab in LABELS] for r in rows])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--old-code", required=True)
+    ap.add_argument("--old-model", required=True)
+    ap.add_argument("--new-model", default=str(ROOT / "models" / "journal_breakthroughs"))
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    preds = {"old": predictions(Path(args.old_code), Path(args.old_model)),
+             "new": predictions(ROOT, Path(args.new_model))}
+    grid = np.arange(0.05, 0.96, 0.025)
+    out: dict = {}
+    for name, pred in preds.items():
+        for split in ("dev", "test"):
+            Y = gold(split)
+            S = np.asarray([[c[lab] for lab in LABELS] for c in pred[split]["cats"]])
+            L = np.asarray([[lab in ls for lab in LABELS] for ls in pred[split]["labels"]])
+            best = np.mean([max(macro_f1(Y[:, [j]], (S[:, [j]] >= t)) for t in grid) for j in range(3)])
+            out[f"{name} {split}"] = {
+                "mean_average_precision": round(float(np.mean([average_precision_score(Y[:, j], S[:, j])
+                                                               for j in range(3)])), 4),
+                "macro_f1_own_thresholds": round(macro_f1(Y, L), 4),
+                "macro_f1_thresholds_chosen_on_this_split": round(float(best), 4),
+            }
+    Y = gold("test")
+    A = np.asarray([[lab in ls for lab in LABELS] for ls in preds["old"]["test"]["labels"]])
+    B = np.asarray([[lab in ls for lab in LABELS] for ls in preds["new"]["test"]["labels"]])
+    rng = np.random.default_rng(0)
+    diffs = []
+    for _ in range(1000):
+        i = rng.integers(0, len(Y), len(Y))
+        diffs.append(macro_f1(Y[i], B[i]) - macro_f1(Y[i], A[i]))
+    out["test macro-F1, new minus old, 95% CI"] = [round(float(x), 3) for x in np.percentile(diffs, [2.5, 97.5])]
+    for k, v in out.items():
+        print(f"{k}: {v}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
