@@ -52,7 +52,7 @@ def main() -> int:
     docs = {s: make_docs(nlp, splits[s]) for s in ("train", "dev")}
     t = {s: span_targets(marker, docs[s], splits[s]) for s in ("train", "dev")}
     marker.detector = make_detector(cfg).fit(t["train"].units, t["train"].y_units, **_unit_weights(t["train"], cfg))
-    _, _, train_scores, _ = _cross_fitted_scores(marker, docs["train"], splits["train"], t["train"], cfg)
+    train_scores = _cross_fitted_scores(splits["train"], t["train"], cfg)
     dev_scores = marker.detector.predict_proba(t["dev"].units)[:, 1]
     t0 = time.perf_counter()
     emb = {s: model.encode([u.text for u in t[s].units], batch_size=64, show_progress_bar=False) for s in t}

@@ -9,8 +9,8 @@ estimators are seeded and the calibration folds are not shuffled.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .context import Modifier
 from .corpus import Record, load_splits
 from .evaluation import strip_closing
 from .features import CONTEXT_KEY, BoundaryFeatures, JoinFeatures, SpanEvidence, TokenFeatures
@@ -149,11 +150,10 @@ class SpanTargets:
 
     units: list[Span]
     y_units: np.ndarray
-    pairs: list[tuple[Span, Span]]
-    y_pairs: np.ndarray
     groups: list[tuple[list[Span], tuple[int, int]]]
     gold_ids: np.ndarray  # per unit: a key of the gold span it belongs to, or -1
     owners: np.ndarray  # per unit: index of its doc
+    mods: list[list[Modifier]]  # per doc: the context modifiers found in it
 
 
 def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Record]) -> SpanTargets:
@@ -162,18 +162,16 @@ def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Recor
     Leaves the context modifiers on the docs (the detector's features read them);
     the caller removes them with ``doc.user_data.pop(CONTEXT_KEY)`` when done.
 
-    Adjacent positive units form join pairs (1 when they hold the same gold span),
-    and each gold span's run of units becomes a boundary-model group.
+    Each gold span's run of units becomes a boundary-model group.
     """
     units: list[Span] = []
     y: list[int] = []
-    pairs: list[tuple[Span, Span]] = []
-    y_pairs: list[int] = []
+    mods: list[list[Modifier]] = []
     groups: list[tuple[list[Span], tuple[int, int]]] = []
     gold_ids: list[int] = []
     unit_owners: list[int] = []
     for d, (doc, rec) in enumerate(zip(docs, records)):
-        marker.annotate_context(doc)
+        mods.append(marker.annotate_context(doc))
         gold = [strip_closing(rec.text, s["start"], s["end"]) for s in rec.spans]
         owner: list[int | None] = []
         doc_units = [doc[s:e] for s, e in sentence_units(doc)]
@@ -190,16 +188,11 @@ def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Recor
             y.append(int(hit is not None))
             gold_ids.append(-1 if hit is None else d * 1000 + hit)
             unit_owners.append(d)
-        for k in range(1, len(doc_units)):
-            if owner[k] is not None and owner[k - 1] is not None:
-                pairs.append((doc_units[k - 1], doc_units[k]))
-                y_pairs.append(int(owner[k] == owner[k - 1]))
         for gi, g in enumerate(gold):
             run = [u for u, o in zip(doc_units, owner) if o == gi]
             if run:
                 groups.append((run, g))
-    return SpanTargets(units, np.asarray(y), pairs, np.asarray(y_pairs), groups, np.asarray(gold_ids),
-                       np.asarray(unit_owners))
+    return SpanTargets(units, np.asarray(y), groups, np.asarray(gold_ids), np.asarray(unit_owners), mods)
 
 
 def join_examples(t: SpanTargets, scores: np.ndarray, min_score: float = 0.2) -> tuple[list[tuple], np.ndarray]:
@@ -294,7 +287,7 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     # Scores for the training sentences from detectors that never saw their writer:
     # the join model and the categorizer learn from them, so they must look like
     # the scores seen on new text.
-    tr_units, tr_owners, tr_scores, tr_mods = _cross_fitted_scores(marker, train_docs, train, t, cfg)
+    tr_scores = _cross_fitted_scores(train, t, cfg)
     X_join, y_join = join_examples(t, tr_scores)
     if len(set(y_join.tolist())) == 2:
         marker.joiner = make_joiner(cfg).fit(X_join, y_join)
@@ -317,22 +310,22 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
 
     # Sentence and join thresholds first, then the floor for growing into a
     # neighbour, then the thresholds again with that floor.
-    best_f, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
-                                 for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
+    _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
+                            for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
     floors = []
     for floor in cfg.extend_floor_grid:
         marker.extend_floor = float(floor)
         floors.append((dev_score(best_t, best_j), float(floor)))  # ties: the stricter floor
     marker.extend_floor = max(floors)[1]
-    best_f, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
-                                 for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
+    _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
+                            for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
     marker.threshold, marker.join_threshold = best_t, best_j
     marker.decode(dev_docs, units, owners, scores, mods, best_t)
     dev_spans = span_prf(dev, dev_docs)
     for doc in dev_docs:
         doc.user_data.pop(CONTEXT_KEY, None)
     if cfg.doc_span_evidence:
-        marker.decode(train_docs, tr_units, tr_owners, tr_scores, tr_mods, marker.threshold)
+        marker.decode(train_docs, t.units, t.owners.tolist(), tr_scores, t.mods, marker.threshold)
     for doc in train_docs:
         doc.user_data.pop(CONTEXT_KEY, None)
 
@@ -379,16 +372,15 @@ def _unit_weights(t: SpanTargets, cfg: TrainConfig, idx: np.ndarray | None = Non
     return {"clf__sample_weight": w if idx is None else w[idx]}
 
 
-def _cross_fitted_scores(marker: RealizationMarker, docs: list[Doc], records: list[Record], t: SpanTargets,
-                         cfg: TrainConfig) -> tuple[list[Span], list[int], np.ndarray, list]:
-    """Detector scores for training sentences, each from a detector that never saw its writer.
+def _cross_fitted_scores(records: list[Record], t: SpanTargets, cfg: TrainConfig) -> np.ndarray:
+    """Detector scores for the units of ``t``, each from a detector that never saw its writer.
 
     Scores from a detector fit on the same entries would be overconfident, so
     each writer's entries are scored by a detector trained on the other folds
-    (grouped by writer). Leaves the context modifiers on the docs for decoding.
+    (grouped by writer). Reads the context modifiers ``span_targets`` left on the docs.
     """
-    units, owners, _scores, mods = marker.score_units(docs)
-    authors = [records[o].author or records[o].id for o in owners]
+    units = t.units
+    authors = [records[o].author or records[o].id for o in t.owners.tolist()]
     scores = np.zeros(len(units))
     n_groups = len(set(authors))
     for fit_idx, pred_idx in GroupKFold(n_splits=min(5, n_groups)).split(units, groups=authors):
@@ -397,9 +389,7 @@ def _cross_fitted_scores(marker: RealizationMarker, docs: list[Doc], records: li
             continue
         det = make_detector(cfg).fit([units[k] for k in fit_idx], y, **_unit_weights(t, cfg, fit_idx))
         scores[pred_idx] = det.predict_proba([units[k] for k in pred_idx])[:, 1]
-    for doc, m in zip(docs, mods):
-        doc.user_data[CONTEXT_KEY] = [(x.category, x.start, x.end, x.scope_start, x.scope_end) for x in m]
-    return units, owners, scores, mods
+    return scores
 
 
 def train(corpus_dir: str | Path, cfg: TrainConfig | None = None) -> Language:
