@@ -25,8 +25,12 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "corpora" / "journal-breakthroughs"
-LABELS = ("feelings", "patterns", "values")
+
+from breakthrough_nlp.corpus import read_jsonl  # noqa: E402
+from breakthrough_nlp.labels import LABELS  # noqa: E402
+from breakthrough_nlp.training import TrainConfig, best_threshold, label_matrix  # noqa: E402
 
 DUMP = """
 import json, sys
@@ -59,8 +63,7 @@ def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
 
 
 def gold(split: str) -> np.ndarray:
-    rows = [json.loads(line) for line in (CORPUS / f"{split}.jsonl").open(encoding="utf-8")]
-    return np.asarray([[lab in r["labels"] for lab in LABELS] for r in rows])
+    return label_matrix(read_jsonl(CORPUS / f"{split}.jsonl")).astype(bool)
 
 
 def main() -> int:
@@ -72,14 +75,14 @@ def main() -> int:
     args = ap.parse_args()
     preds = {"old": predictions(Path(args.old_code), Path(args.old_model)),
              "new": predictions(ROOT, Path(args.new_model))}
-    grid = np.arange(0.05, 0.96, 0.025)
+    grid = TrainConfig().threshold_grid
     out: dict = {}
     for name, pred in preds.items():
         for split in ("dev", "test"):
             Y = gold(split)
             S = np.asarray([[c[lab] for lab in LABELS] for c in pred[split]["cats"]])
             L = np.asarray([[lab in ls for lab in LABELS] for ls in pred[split]["labels"]])
-            best = np.mean([max(macro_f1(Y[:, [j]], (S[:, [j]] >= t)) for t in grid) for j in range(3)])
+            best = np.mean([best_threshold(Y[:, j].astype(int), S[:, j], grid)[1] for j in range(len(LABELS))])
             out[f"{name} {split}"] = {
                 "mean_average_precision": round(float(np.mean([average_precision_score(Y[:, j], S[:, j])
                                                                for j in range(3)])), 4),
