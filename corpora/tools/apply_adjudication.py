@@ -106,20 +106,21 @@ def rewrite(block: list[str], fields: dict[str, str], rec: dict) -> list[str]:
     if sorted(old_set) != sorted(labels):
         header = re.sub(r"labels:\s*[^|]*", f"labels: {new_labels}", header)
     body = block[1:]
-    text_lines = [ln for ln in body if not ln.startswith("---")]
     # The text part ends where annotations begin; keep trailing blank lines layout.
     first_annot = next((k for k, ln in enumerate(body) if ln.startswith("---")), len(body))
     text_part = body[:first_annot]
     annots = body[first_annot:]
     old_spans = []
+    old_span_lines = []
     other = []
     for ln in annots:
         am = ANNOT_RE.match(ln)
         if am and am.group(1) == "span":
             old_spans.append((am.group(2), am.group(3), am.group(4).strip()))
+            old_span_lines.append(ln)
         else:
             other.append(ln)
-    text = "\n".join(text_lines)
+    text = "\n".join(text_part)
     new_span_lines = []
     for lab, quote in rec["spans"]:
         q = quote.rstrip(".,;:!?… ")
@@ -131,7 +132,6 @@ def rewrite(block: list[str], fields: dict[str, str], rec: dict) -> list[str]:
             prev = [o for (_, o, oq) in old_spans if oq.rstrip('.,;:!?… ') == q]
             occ = prev[0] if prev else "1"
         new_span_lines.append(f"--- span: {lab} | " + (f"@{occ} " if occ else "") + q)
-    old_span_lines = [ln for ln in annots if (ANNOT_RE.match(ln) or [None, None])[1] == "span"]
     if _norm(old_span_lines) == _norm(new_span_lines):
         if header == block[0]:
             return block
