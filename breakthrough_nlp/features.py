@@ -440,3 +440,134 @@ class SpanEvidence(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "n_features_out_")
         names = ["best_unrejected_score", "best_score", "rejected_share", "strong_sentence_share"]
         return np.asarray(names + [f"best_{lab}_span" for lab in self.span_labels_], dtype=object)
+
+
+def _logits(p: np.ndarray, eps: float = 1e-4) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
+    return np.log(p) - np.log1p(-p)
+
+
+class EntryContextFeatures(BaseEstimator, TransformerMixin):
+    """Where a sentence stands in its entry, for rescoring the detector's output.
+
+    ``X`` holds ``(sentence, detector_score)`` pairs and must contain every
+    sentence of each entry it touches (the realization marker always passes whole
+    entries). The detector reads one sentence and the words around it; whether
+    that sentence is *the* insight also depends on the rest of the entry: a 0.4
+    that is the strongest line of an entry that reads like a breakthrough is
+    likelier than a 0.4 next to a 0.9 in an entry about errands. Features, per
+    sentence: the entry model's log-odds that the entry holds any realization,
+    the sentence's log-odds, the entry's best log-odds and the gap to it, its
+    rank in the entry, its neighbours' log-odds, its relative position, first
+    or last, the number of sentences and the sentence length.
+
+    The entry model (hashed words of the whole entry into a logistic regression)
+    is fit inside; like scikit-learn's ``TargetEncoder``, ``fit_transform``
+    returns cross-fitted entry scores so the downstream classifier learns from
+    scores that look like those on new text.
+    """
+
+    NAMES = ("entry_logit", "position", "n_sentences", "log_length", "is_last", "is_first", "sentence_logit",
+             "entry_best_logit", "gap_to_best", "is_best", "rank", "previous_logit", "next_logit")
+
+    def __init__(self, C: float = 4.0, n_features: int = 2**18, cv: int = 5) -> None:
+        self.C = C
+        self.n_features = n_features
+        self.cv = cv
+
+    def _entry_model(self):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        return Pipeline([
+            ("features", TokenFeatures(n_features=self.n_features, shape_features=False)),
+            ("clf", LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", max_iter=3000)),
+        ])
+
+    @staticmethod
+    def _entries(X: Sequence[tuple]) -> tuple[list[Doc], np.ndarray]:
+        index: dict[int, int] = {}
+        docs: list[Doc] = []
+        owner = np.zeros(len(X), dtype=np.int64)
+        for i, item in enumerate(X):
+            doc = item[0].doc
+            j = index.get(id(doc))
+            if j is None:
+                j = index[id(doc)] = len(docs)
+                docs.append(doc)
+            owner[i] = j
+        return docs, owner
+
+    def _fit(self, X: Sequence[tuple], y) -> tuple[list[Doc], np.ndarray, np.ndarray]:
+        if self.cv < 2:
+            raise ValueError(f"cv must be at least 2, got {self.cv}")
+        docs, owner = self._entries(X)
+        y = np.asarray(y, dtype=np.int64)
+        y_entry = np.zeros(len(docs), dtype=np.int64)
+        np.maximum.at(y_entry, owner, y)
+        if len(set(y_entry.tolist())) < 2:
+            raise ValueError("EntryContextFeatures needs entries with and without a positive sentence")
+        self.entry_model_ = self._entry_model().fit(docs, y_entry)
+        self.n_features_out_ = len(self.NAMES)
+        return docs, owner, y_entry
+
+    def fit(self, X: Sequence[tuple], y=None) -> "EntryContextFeatures":
+        if y is None:
+            raise ValueError("EntryContextFeatures.fit needs the sentence labels y")
+        self._fit(X, y)
+        return self
+
+    def fit_transform(self, X: Sequence[tuple], y=None, **fit_params) -> np.ndarray:
+        if y is None:
+            raise ValueError("EntryContextFeatures.fit_transform needs the sentence labels y")
+        from sklearn.model_selection import StratifiedKFold
+
+        docs, owner, y_entry = self._fit(X, y)
+        entry = np.zeros(len(docs))
+        folds = StratifiedKFold(n_splits=min(self.cv, len(docs)))
+        for fit_idx, pred_idx in folds.split(np.zeros(len(docs)), y_entry):
+            model = self._entry_model().fit([docs[k] for k in fit_idx], y_entry[fit_idx])
+            entry[pred_idx] = model.predict_proba([docs[k] for k in pred_idx])[:, 1]
+        return self._features(X, owner, entry)
+
+    def transform(self, X: Sequence[tuple]) -> np.ndarray:
+        check_is_fitted(self, "entry_model_")
+        docs, owner = self._entries(X)
+        entry = self.entry_model_.predict_proba(docs)[:, 1] if docs else np.zeros(0)
+        return self._features(X, owner, entry)
+
+    def _features(self, X: Sequence[tuple], owner: np.ndarray, entry: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(X), len(self.NAMES)))
+        if not len(X):
+            return out
+        starts = np.asarray([item[0].start for item in X])
+        logit = _logits([float(item[1]) for item in X])
+        entry_logit = _logits(entry)
+        order = np.lexsort((starts, owner))
+        bounds = np.flatnonzero(np.diff(owner[order])) + 1
+        for idx in np.split(order, bounds):
+            s = logit[idx]
+            m = len(idx)
+            best = s.max()
+            rank = (s[None, :] > s[:, None]).sum(axis=1)
+            lengths = np.asarray([len(X[k][0]) for k in idx])
+            out[idx] = np.column_stack([
+                np.full(m, entry_logit[owner[idx[0]]]),
+                np.arange(m) / max(m - 1, 1),
+                np.full(m, m),
+                np.log1p(lengths),
+                np.arange(m) == m - 1,
+                np.arange(m) == 0,
+                s,
+                np.full(m, best),
+                s - best,
+                rank == 0,
+                np.minimum(rank, 5),
+                np.concatenate([[_logits(0.0)], s[:-1]]),
+                np.concatenate([s[1:], [_logits(0.0)]]),
+            ])
+        return out
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "n_features_out_")
+        return np.asarray(self.NAMES, dtype=object)

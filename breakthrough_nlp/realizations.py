@@ -1,20 +1,25 @@
 """``breakthrough_realizations``: mark the spans that read like realizations.
 
-Four learned parts and one rule layer, each doing one job:
+Five learned parts and one rule layer, each doing one job:
 
 1. a **detector** scores every sentence (a calibrated probability that the writer
    expresses an insight there), from hashed words, lexicon rates, the words
    around it and ConText flags;
-2. the **context layer** (:mod:`breakthrough_nlp.context`) rejects sentences whose
+2. a **reranker** rescores each sentence by where it stands in its entry (how
+   likely the whole entry is to hold a realization, the sentence's rank and gap
+   to the entry's best, its neighbours' scores, its position), with boosted
+   trees calibrated by sigmoid: the detector reads one sentence, the reranker
+   the entry around it;
+3. the **context layer** (:mod:`breakthrough_nlp.context`) rejects sentences whose
    cue sits inside a negated, hypothetical, asked, someone-else's, doubted,
    generic, trivial, sarcastic or quoted scope, and records why;
-3. a **joiner** decides whether adjacent accepted sentences form one insight
+4. a **joiner** decides whether adjacent accepted sentences form one insight
    ("It's not the job. It's that…"), and grows an insight into a neighbouring
    sentence the detector found too weak on its own ("I am not angry at Caleb."
-   before "I am angry at Dad."), reading both sentences' detector scores;
-4. a **boundary model** picks the clause where the insight starts and ends (the
+   before "I am angry at Dad."), reading both sentences' scores;
+5. a **boundary model** picks the clause where the insight starts and ends (the
    guide's span rule);
-5. a **labeler** gives the span its category (``feelings``, ``patterns``,
+6. a **labeler** gives the span its category (``feelings``, ``patterns``,
    ``values`` or ``other``).
 
 Output follows spaCy's spancat convention: ``doc.spans["realizations"]`` with one
@@ -49,7 +54,7 @@ from .tokens import clause_candidates, sentence_units, token_info
 
 DEFAULT_SPANS_KEY = SPANS_KEY
 DEFAULT_CANDIDATES_KEY = CANDIDATES_KEY
-COMPONENT_FILES = ("detector", "joiner", "boundary", "labeler")
+COMPONENT_FILES = ("detector", "reranker", "joiner", "boundary", "labeler")
 
 
 def realization_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
@@ -147,6 +152,7 @@ class RealizationMarker:
         self._context_data = default_rules(self.extra_context_rules)
         self._context: ContextMatcher | None = None
         self.detector = None
+        self.reranker = None
         self.joiner = None
         self.boundary = None
         self.labeler = None
@@ -220,7 +226,13 @@ class RealizationMarker:
                 units.append(doc[s:e])
                 owners.append(i)
         scores = self.detector.predict_proba(units)[:, 1] if units else np.zeros(0)
-        return units, owners, scores, mods_per_doc
+        return units, owners, self.rescore(units, scores), mods_per_doc
+
+    def rescore(self, units: list[Span], scores: np.ndarray) -> np.ndarray:
+        """The reranker's calibrated scores for whole entries' sentences (``scores`` unchanged without one)."""
+        if self.reranker is None or not len(units):
+            return scores
+        return self.reranker.predict_proba(list(zip(units, scores.tolist())))[:, 1]
 
     def _predict_batch(self, docs: list[Doc]) -> list[Doc]:
         units, owners, scores, mods = self.score_units(docs)
@@ -373,7 +385,10 @@ class RealizationMarker:
         model, with hashed n-grams mapped back to the words in the span, and, when
         the doc was annotated by this component, the candidate sentences inside
         the span with their scores and reasons: which sentence was accepted and
-        which were joined to it.
+        which were joined to it. With a reranker, each sentence also shows the
+        detector's own score, and ``entry_score`` is the entry model's
+        probability that the entry holds a realization at all: the two inputs
+        the final score combines.
         """
         self._require_fitted()
         doc = span.doc
@@ -390,16 +405,26 @@ class RealizationMarker:
             col = contrib.indices[j]
             name = names.get(col) or str(feature_names[col])
             drivers.append({"feature": name, "contribution": round(float(contrib.data[j]), 4)})
-        doc.user_data.pop(CONTEXT_KEY, None)
         sentences = []
         cands = doc.spans.get(self.candidates_key)
         if cands is not None:
             for c, sc, reason in zip(cands, cands.attrs.get("scores", []), cands.attrs.get("reasons", [])):
                 if c.start < span.end and span.start < c.end:
                     sentences.append({"text": c.text, "score": sc, "reason": reason})
+        entry_score = None
+        if self.reranker is not None:
+            # The detector's own score of each sentence, before the entry context rescored it.
+            units = [doc[s:e] for s, e in sentence_units(doc)]
+            raw = dict(zip(((u.start, u.end) for u in units), self.detector.predict_proba(units)[:, 1].tolist()))
+            for item, c in zip(sentences, [c for c in (cands or []) if c.start < span.end and span.start < c.end]):
+                if (c.start, c.end) in raw:
+                    item["detector_score"] = round(raw[(c.start, c.end)], 6)
+            entry_score = round(float(self.reranker.steps[0][1].entry_model_.predict_proba([doc])[0, 1]), 6)
+        doc.user_data.pop(CONTEXT_KEY, None)
         return {
             "text": span.text,
             "sentences": sentences,
+            "entry_score": entry_score,
             "cues": [doc[k].text for k in token_info(doc).cue_positions(span.start, span.end)],
             "modifiers": [
                 {"category": m.category, "text": doc[m.start:m.end].text}
@@ -475,11 +500,12 @@ class RealizationMarker:
         model_io.check_versions(cfg.get("versions", {}), what=f"component '{self.name}'")
         sums = cfg.get("checksums", {})
         for part in COMPONENT_FILES:
+            est = None  # models saved before a part existed do without it
             if part in blobs:
                 est = model_io.loads(
                     blobs[part], expected_sha256=sums.get(part), trusted=self.trusted, what=f"{self.name}/{part}"
                 )
-                setattr(self, part, est)
+            setattr(self, part, est)
         self.threshold = float(cfg.get("threshold", self.threshold))
         self.join_threshold = float(cfg.get("join_threshold", self.join_threshold))
         self.max_extend = int(cfg.get("max_extend", self.max_extend))

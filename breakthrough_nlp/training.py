@@ -28,7 +28,8 @@ from spacy.tokens import Doc, Span
 from .context import Modifier
 from .corpus import Record, load_splits
 from .evaluation import strip_closing
-from .features import CONTEXT_KEY, BoundaryFeatures, JoinFeatures, SpanEvidence, TokenFeatures
+from .estimators import BoostedTreesClassifier
+from .features import CONTEXT_KEY, BoundaryFeatures, EntryContextFeatures, JoinFeatures, SpanEvidence, TokenFeatures
 from .labels import LABELS
 from .realizations import RealizationMarker, boundary_options
 from .tokens import sentence_units
@@ -55,6 +56,10 @@ class TrainConfig:
     unit_shape_features: bool = False
     unit_weighting: str = "unit"
     unit_ngram_range: tuple[int, int] = (1, 2)
+    entry_context: bool = True
+    rerank_learning_rate: float = 0.05
+    rerank_max_iter: int = 200
+    rerank_max_depth: int = 3
     boundary_C: float = 1.0
     join_C: float = 1.0
     label_C: float = 4.0
@@ -92,6 +97,19 @@ def make_detector(cfg: TrainConfig) -> Pipeline:
                 CalibratedClassifierCV(_logreg(cfg.unit_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds,
                                        ensemble=cfg.calibration_ensemble),
             ),
+        ]
+    )
+
+
+def make_reranker(cfg: TrainConfig) -> Pipeline:
+    """Rescores the detector's sentence scores by where each sentence stands in its entry."""
+    trees = BoostedTreesClassifier(learning_rate=cfg.rerank_learning_rate, max_iter=cfg.rerank_max_iter,
+                                   max_depth=cfg.rerank_max_depth, random_state=cfg.seed)
+    return Pipeline(
+        [
+            ("features", EntryContextFeatures(cv=cfg.calibration_folds)),
+            ("clf", CalibratedClassifierCV(trees, method="sigmoid", cv=cfg.calibration_folds,
+                                           ensemble=cfg.calibration_ensemble)),
         ]
     )
 
@@ -288,6 +306,9 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     # the join model and the categorizer learn from them, so they must look like
     # the scores seen on new text.
     tr_scores = _cross_fitted_scores(train, t, cfg)
+    if cfg.entry_context:
+        marker.reranker = make_reranker(cfg).fit(list(zip(t.units, tr_scores.tolist())), t.y_units)
+        tr_scores = _cross_fitted_rerank(train, t, tr_scores, cfg)
     X_join, y_join = join_examples(t, tr_scores)
     if len(set(y_join.tolist())) == 2:
         marker.joiner = make_joiner(cfg).fit(X_join, y_join)
@@ -390,6 +411,20 @@ def _cross_fitted_scores(records: list[Record], t: SpanTargets, cfg: TrainConfig
         det = make_detector(cfg).fit([units[k] for k in fit_idx], y, **_unit_weights(t, cfg, fit_idx))
         scores[pred_idx] = det.predict_proba([units[k] for k in pred_idx])[:, 1]
     return scores
+
+
+def _cross_fitted_rerank(records: list[Record], t: SpanTargets, scores: np.ndarray, cfg: TrainConfig) -> np.ndarray:
+    """Reranked scores for the units of ``t``, each from a reranker that never saw its writer."""
+    pairs = list(zip(t.units, scores.tolist()))
+    authors = [records[o].author or records[o].id for o in t.owners.tolist()]
+    out = scores.copy()
+    for fit_idx, pred_idx in GroupKFold(n_splits=min(5, len(set(authors)))).split(pairs, groups=authors):
+        y = t.y_units[fit_idx]
+        if y.sum() < cfg.calibration_folds or (y == 0).sum() < cfg.calibration_folds:
+            continue
+        model = make_reranker(cfg).fit([pairs[k] for k in fit_idx], y)
+        out[pred_idx] = model.predict_proba([pairs[k] for k in pred_idx])[:, 1]
+    return out
 
 
 def train(corpus_dir: str | Path, cfg: TrainConfig | None = None) -> Language:
