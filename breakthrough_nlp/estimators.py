@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from threadpoolctl import threadpool_limits
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 
@@ -56,7 +57,12 @@ class BoostedTreesClassifier(ClassifierMixin, BaseEstimator):
             l2_regularization=self.l2_regularization,
             early_stopping=False,
             random_state=self.random_state,
-        ).fit(X, y01, sample_weight=sample_weight)
+        )
+        # One OpenMP thread: on a few thousand rows threads gain little, and when
+        # several trainings share the cores (cross-validation jobs, a lab's
+        # cluster) spinning OpenMP threads slowed each fit more than tenfold here.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            gb.fit(X, y01, sample_weight=sample_weight)
         trees = [stage[0].nodes for stage in gb._predictors]
         width = max(len(t) for t in trees)
         shape = (len(trees), width)

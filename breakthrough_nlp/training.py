@@ -68,7 +68,7 @@ class TrainConfig:
     calibration_ensemble: bool = False
     threshold_grid: tuple[float, ...] = tuple(np.round(np.arange(0.05, 0.96, 0.025), 3))
     join_threshold_grid: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-    extend_floor_grid: tuple[float, ...] = (0.0, 0.02, 0.03, 0.05, 0.08)
+    extend_floor_grid: tuple[float, ...] = (0.0, 0.02, 0.03, 0.05, 0.08, 0.12, 0.16, 0.2)
     max_extend: int = 3
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -126,8 +126,7 @@ def test_marker_without_reranker_keeps_detector_scores(nlp):
 
 def test_shipped_marker_rescores_with_entry_context(nlp):
     marker = nlp.get_pipe("breakthrough_realizations")
-    if marker.reranker is None:
-        pytest.skip("the shipped model has no reranker")
+    assert marker.reranker is not None
     doc = nlp("I have always run from conflict. Bought bread. I see now that I do it to stay safe.")
     cands = doc.spans["realization_candidates"]
     raw = marker.detector.predict_proba(list(cands))[:, 1]
@@ -135,3 +134,14 @@ def test_shipped_marker_rescores_with_entry_context(nlp):
     assert final.shape == raw.shape
     assert ((final >= 0) & (final <= 1)).all()
     assert not np.allclose(final, raw, atol=1e-6)
+
+
+def test_explain_shows_both_inputs_of_the_final_score(nlp):
+    doc = nlp("Work was long. I finally noticed that I only call my mother when I need money. Pasta for dinner.")
+    marker = nlp.get_pipe("breakthrough_realizations")
+    assert len(doc.spans["realizations"]), "the shipped model should mark the middle sentence"
+    info = marker.explain(doc.spans["realizations"][0])
+    assert 0.0 <= info["entry_score"] <= 1.0
+    assert info["sentences"]
+    for item in info["sentences"]:
+        assert 0.0 <= item["detector_score"] <= 1.0 and 0.0 <= item["score"] <= 1.0
