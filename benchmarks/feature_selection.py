@@ -99,7 +99,9 @@ def main() -> int:
               + "  ".join(f"{lab} {res['labels'][lab]['f1']:.3f}" for lab in LABELS), flush=True)
     print("span decoding, whole pipeline on dev (thresholds tuned on dev)")
     out["decoding"] = {}
-    for name, kw in {"default: grow into up to 3 neighbours": {}, "join accepted neighbours only": dict(max_extend=0),
+    for name, kw in {"default: reranker, grow into up to 3 neighbours": {},
+                     "no reranker (detector scores as they are)": dict(entry_context=False),
+                     "join accepted neighbours only": dict(max_extend=0),
                      "grow into 1 neighbour": dict(max_extend=1),
                      "sample weights: each gold span weighs 1": dict(unit_weighting="span")}.items():
         res = evaluate(fit_pipeline(splits["train"], splits["dev"], TrainConfig(**kw)), splits["dev"])

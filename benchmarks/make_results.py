@@ -145,6 +145,24 @@ def learning_curve_table() -> str:
     return "\n".join(out)
 
 
+def cross_validation_table() -> str:
+    rows = load("cross_validation")
+    n = len(rows[0]["folds"])
+    out = [f"Writer-grouped {n}-fold cross-validation over train + dev, 1,677 entries, test never used "
+           "(`python benchmarks/cross_validation.py`); each fold's thresholds tuned on a writer-disjoint "
+           "sixth of its training writers. Differences are paired by fold: mean [smallest, largest].", "",
+           "| config | span overlap F1 | span exact F1 | span label acc. | entry macro-F1 |", "|---|---|---|---|---|"]
+    metrics = ("span_overlap_f1", "span_exact_f1", "span_label_accuracy", "entry_macro_f1")
+    for r in rows:
+        name = ", ".join(f"{k}={v}" for k, v in r["config"].items()) or "default"
+        cells = []
+        for m in metrics:
+            d = r.get(f"{m}_diff")
+            cells.append(f"{r[m]:.3f}" + (f" ({d['mean']:+.3f} [{d['min']:+.3f}, {d['max']:+.3f}])" if d else ""))
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def goemotions_training_table() -> str:
     g = load("goemotions_training")
     out = [f"Retrained with and without GoEmotions train ({g['goemotions_train_records_added']:,} comments added: every "
@@ -203,6 +221,7 @@ if __name__ == "__main__":
     for title, fn in (("Accuracy", accuracy_tables), ("Speed and memory", speed_tables),
                       ("GoEmotions", goemotions_table), ("GoEmotions train as training data", goemotions_training_table),
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
+                      ("Cross-validation", cross_validation_table),
                       ("Pretrained sentence embeddings", embedding_probe_table),
                       ("Pepys", pepys_summary), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
         print(f"### {title}\n\n{fn()}\n")
