@@ -189,6 +189,17 @@ def calibration_table() -> str:
         for b in ev["calibration"][label]:
             out.append(f"| {label} | {b['bin']} | {b['n']} | {b['mean_p']:.2f} | {b['observed']:.2f} |")
     out.append("\nBrier scores on test: " + ", ".join(f"{lab} {ev['labels'][lab]['brier']:.3f}" for lab in LABELS) + ".")
+    sc = ev.get("span_calibration")
+    if sc:
+        out += ["", "Reliability of the realization scores on the test split (`span_calibration`): each candidate "
+                "sentence's score against whether a gold span covers it, and each marked span's score against "
+                "whether it overlap-matches a gold span.", "",
+                "| scores | bin | n | mean score | observed share |", "|---|---|---|---|---|"]
+        for name in ("sentences", "spans"):
+            for b in sc[name]["bins"]:
+                out.append(f"| {name} | {b['bin']} | {b['n']} | {b['mean_p']:.2f} | {b['observed']:.2f} |")
+        out.append(f"\nBrier scores: sentences {sc['sentences']['brier']:.3f} (n={sc['sentences']['n']:,}), "
+                   f"marked spans {sc['spans']['brier']:.3f} (n={sc['spans']['n']}).")
     return "\n".join(out)
 
 

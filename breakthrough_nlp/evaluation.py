@@ -160,6 +160,52 @@ def reliability_table(records: Sequence[Record], docs: Sequence[Doc], bins: int 
     return table
 
 
+def _bins(p: np.ndarray, y: np.ndarray, bins: int) -> list[dict]:
+    rows = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        m = (p >= lo) & ((p < hi) if b < bins - 1 else (p <= hi))
+        if m.any():
+            rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(m.sum()), "mean_p": round(float(p[m].mean()), 3),
+                         "observed": round(float(y[m].mean()), 3)})
+    return rows
+
+
+def span_reliability(records: Sequence[Record], docs: Sequence[Doc], bins: int = 5) -> dict[str, Any]:
+    """Are the realization scores calibrated? Two reliability tables and Brier scores.
+
+    ``sentences``: every candidate sentence's score (``doc.spans["realization_candidates"]``)
+    against whether a gold span covers at least half of it or it at least half of the
+    span (the rule the detector is trained on). ``spans``: each marked span's score
+    against whether it overlap-matches a gold span, which also counts extent errors.
+    """
+    from .labels import CANDIDATES_KEY
+
+    sp, sy, mp, my = [], [], [], []
+    for rec, doc in zip(records, docs):
+        gold = [strip_closing(rec.text, s["start"], s["end"]) for s in rec.spans]
+        cands = doc.spans.get(CANDIDATES_KEY)
+        if cands is not None:
+            for span, score in zip(cands, cands.attrs.get("scores", [])):
+                u = (span.start_char, span.end_char)
+                hit = any((ov := min(u[1], g[1]) - max(u[0], g[0])) > 0 and ov >= 0.5 * min(u[1] - u[0], g[1] - g[0])
+                          for g in gold)
+                sp.append(float(score))
+                sy.append(float(hit))
+        pred = predicted_spans(doc)
+        matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans], [(s, e) for s, e, _, _ in pred])
+        hits = {j for _, j in matched}
+        for j, (_, _, _, score) in enumerate(pred):
+            mp.append(score)
+            my.append(float(j in hits))
+    out: dict[str, Any] = {}
+    for name, p, y in (("sentences", sp, sy), ("spans", mp, my)):
+        p_, y_ = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+        out[name] = {"n": len(p_), "brier": round(float(np.mean((p_ - y_) ** 2)), 4) if len(p_) else 0.0,
+                     "bins": _bins(p_, y_, bins)}
+    return out
+
+
 def evaluate(nlp: Language, records: Sequence[Record], *, batch_size: int = 64) -> dict[str, Any]:
     """Run ``nlp`` over ``records`` and score labels and spans against the gold."""
     docs = list(nlp.pipe((r.text for r in records), batch_size=batch_size))
@@ -168,6 +214,7 @@ def evaluate(nlp: Language, records: Sequence[Record], *, batch_size: int = 64) 
         "labels": label_prf(records, docs),
         "spans": span_prf(records, docs),
         "calibration": reliability_table(records, docs),
+        "span_calibration": span_reliability(records, docs),
     }
 
 
@@ -184,6 +231,10 @@ def format_table(result: dict[str, Any]) -> str:
         lines.append(f"{kind:<10}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}")
     lines.append(f"span label accuracy on overlap matches: {result['spans']['label_accuracy']:.3f} "
                  f"(n={result['spans']['matched']})")
+    cal = result.get("span_calibration")
+    if cal:
+        lines.append(f"realization score Brier: sentences {cal['sentences']['brier']:.3f} (n={cal['sentences']['n']}), "
+                     f"marked spans {cal['spans']['brier']:.3f} (n={cal['spans']['n']})")
     fps = result["spans"]["hard_negative_fp_rate"]
     if fps:
         lines += ["", "hard negatives marked (false-positive rate):"]

@@ -4,7 +4,7 @@ import spacy
 
 from breakthrough_nlp.cli import main
 from breakthrough_nlp.corpus import Record
-from breakthrough_nlp.evaluation import match_spans, span_prf
+from breakthrough_nlp.evaluation import match_spans, span_prf, span_reliability
 
 
 def test_exact_match_ignores_trailing_punctuation_and_overlap_needs_half():
@@ -38,6 +38,25 @@ def test_span_prf_counts_decoys_marked():
     assert res["hard_negative_fp_rate"]["trivial"] == {"rate": 1.0, "marked": 1, "total": 1}
 
 
+def test_span_reliability_compares_scores_with_gold():
+    nlp = spacy.blank("en")
+    text = "Every time I rush I fall apart. Bought milk."
+    doc = nlp.make_doc(text)
+    first, second = doc.char_span(0, 31), doc.char_span(32, 44)
+    doc.spans["realization_candidates"] = [first, second]
+    doc.spans["realization_candidates"].attrs["scores"] = [0.9, 0.1]
+    doc.spans["realizations"] = [doc.char_span(32, 44, label="patterns")]  # marked the wrong one
+    doc.spans["realizations"].attrs["scores"] = [0.7]
+    rec = Record(id="a", text=text, labels=["patterns"], spans=[{"start": 0, "end": 31, "label": "patterns"}])
+    res = span_reliability([rec], [doc])
+    sent = {b["bin"]: b for b in res["sentences"]["bins"]}
+    assert sent["0.8-1.0"]["observed"] == 1.0 and sent["0.0-0.2"]["observed"] == 0.0
+    assert res["sentences"]["n"] == 2 and abs(res["sentences"]["brier"] - 0.01) < 1e-9
+    assert res["spans"]["n"] == 1 and res["spans"]["bins"] == [
+        {"bin": "0.6-0.8", "n": 1, "mean_p": 0.7, "observed": 0.0}]
+    assert abs(res["spans"]["brier"] - 0.49) < 1e-9
+
+
 def test_evaluate_cli_table_and_json(fixtures, capsys):
     from breakthrough_nlp.api import default_model_path
 
@@ -55,3 +74,5 @@ def test_evaluate_cli_table_and_json(fixtures, capsys):
     for kind in ("exact", "overlap"):
         assert {"precision", "recall", "f1"} <= set(result["spans"][kind])
     assert set(result["spans"]["hard_negative_fp_rate"]) == {"trivial", "other_person"}
+    cal = result["span_calibration"]
+    assert cal["sentences"]["n"] == sum(b["n"] for b in cal["sentences"]["bins"]) > 0
