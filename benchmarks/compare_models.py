@@ -1,4 +1,4 @@
-"""Compare the entry labels of two models on dev and test, with and without their thresholds.
+"""Compare two models on dev and test: entry labels (with and without thresholds) and spans.
 
     git worktree add /tmp/old fe1941a
     (cd /tmp/old && python -m breakthrough_nlp.cli train /path/to/repo/corpora/journal-breakthroughs -o /tmp/old-model)
@@ -8,8 +8,9 @@ Each model runs in a fresh process with its own code on ``sys.path`` (a model is
 only meaningful with the decoder that trained it). Reports, per split: mean
 average precision of ``doc.cats`` (threshold-free), macro-F1 at the model's own
 thresholds, and macro-F1 if thresholds were chosen on that split itself (an
-upper bound, for diagnosis only: nothing is tuned on test). Then a paired
-bootstrap (1,000 resamples of test entries) of the macro-F1 difference.
+upper bound, for diagnosis only: nothing is tuned on test); span overlap and
+exact F1. Then paired bootstraps (1,000 resamples of test entries) of the
+differences in macro-F1 and in both span F1s.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ out = {}
 for split in ("dev", "test"):
     recs = read_jsonl(sys.argv[3] + f"/{split}.jsonl")
     docs = list(nlp.pipe([r.text for r in recs]))
-    out[split] = {"cats": [d.cats for d in docs], "labels": [list(d._.breakthroughs) for d in docs]}
+    out[split] = {"cats": [d.cats for d in docs], "labels": [list(d._.breakthroughs) for d in docs],
+                  "spans": [[[s.start_char, s.end_char] for s in d.spans.get("realizations", [])] for d in docs]}
 json.dump(out, open(sys.argv[4], "w"))
 """
 
@@ -60,6 +62,25 @@ def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
         tp = int((Y[:, j] & P[:, j]).sum())
         f.append(2 * tp / max(2 * tp + int((~Y[:, j] & P[:, j]).sum()) + int((Y[:, j] & ~P[:, j]).sum()), 1))
     return float(np.mean(f))
+
+
+def span_counts(split: str, pred: list[list[list[int]]]) -> np.ndarray:
+    """Per entry: overlap matches, exact matches, predicted spans, gold spans."""
+    from breakthrough_nlp.api import load
+    from breakthrough_nlp.evaluation import match_spans
+
+    make_doc = load().make_doc
+    rows = []
+    for rec, spans in zip(read_jsonl(CORPUS / f"{split}.jsonl"), pred):
+        gold_spans = [(s["start"], s["end"]) for s in rec.spans]
+        matched, exact = match_spans(make_doc(rec.text), gold_spans, [tuple(x) for x in spans])
+        rows.append((len(matched), len({i for i, _ in exact}), len(spans), len(gold_spans)))
+    return np.asarray(rows)
+
+
+def span_f1(counts: np.ndarray, col: int, weights: np.ndarray | None = None) -> float:
+    w = np.ones(len(counts)) if weights is None else weights
+    return float(2 * (counts[:, col] * w).sum() / max(((counts[:, 2] + counts[:, 3]) * w).sum(), 1))
 
 
 def gold(split: str) -> np.ndarray:
@@ -88,6 +109,8 @@ def main() -> int:
                                                                for j in range(3)])), 4),
                 "macro_f1_own_thresholds": round(macro_f1(Y, L), 4),
                 "macro_f1_thresholds_chosen_on_this_split": round(float(best), 4),
+                "span_overlap_f1": round(span_f1(span_counts(split, pred[split]["spans"]), 0), 4),
+                "span_exact_f1": round(span_f1(span_counts(split, pred[split]["spans"]), 1), 4),
             }
     Y = gold("test")
     A = np.asarray([[lab in ls for lab in LABELS] for ls in preds["old"]["test"]["labels"]])
@@ -98,6 +121,15 @@ def main() -> int:
         i = rng.integers(0, len(Y), len(Y))
         diffs.append(macro_f1(Y[i], B[i]) - macro_f1(Y[i], A[i]))
     out["test macro-F1, new minus old, 95% CI"] = [round(float(x), 3) for x in np.percentile(diffs, [2.5, 97.5])]
+    counts = {name: span_counts("test", preds[name]["test"]["spans"]) for name in preds}
+    for col, kind in ((0, "overlap"), (1, "exact")):
+        rng = np.random.default_rng(0)
+        diffs = []
+        for _ in range(1000):
+            w = np.bincount(rng.integers(0, len(Y), len(Y)), minlength=len(Y))
+            diffs.append(span_f1(counts["new"], col, w) - span_f1(counts["old"], col, w))
+        out[f"test span {kind} F1, new minus old, 95% CI"] = [round(float(x), 3)
+                                                              for x in np.percentile(diffs, [2.5, 97.5])]
     for k, v in out.items():
         print(f"{k}: {v}")
     if args.json:

@@ -50,10 +50,14 @@ def _token_ids(starts: np.ndarray, ends: np.ndarray, span: tuple[int, int]) -> s
 
 
 def match_spans(
-    doc: Doc, gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]]
+    doc: Doc, gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]], text: str | None = None
 ) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
-    """Overlap matches (gold index, pred index) and the set of exact matches."""
-    text = doc.text
+    """Overlap matches (gold index, pred index) and the set of exact matches.
+
+    ``text`` is the doc's text when the caller has it: ``Doc.text`` rebuilds the
+    string from every token, which dominated threshold tuning.
+    """
+    text = doc.text if text is None else text
     g = [strip_closing(text, *x) for x in gold]
     p = [strip_closing(text, *x) for x in pred]
     exact = {(i, j) for i, a in enumerate(g) for j, b in enumerate(p) if a == b}
@@ -77,6 +81,14 @@ def match_spans(
     return matched, exact
 
 
+def _text_of(doc: Doc, rec: Record) -> str | None:
+    """``rec.text`` when ``doc`` was made from it (same length), else ``None`` (use ``doc.text``)."""
+    if not len(doc):
+        return None
+    last = doc[-1]
+    return rec.text if last.idx + len(last.text_with_ws) == len(rec.text) else None
+
+
 def predicted_spans(doc: Doc, threshold: float | None = None) -> list[tuple[int, int, str, float]]:
     group = doc.spans.get(SPANS_KEY, [])
     scores = group.attrs.get("scores", [1.0] * len(group)) if len(group) else []
@@ -97,7 +109,7 @@ def span_prf(records: Sequence[Record], docs: Sequence[Doc], threshold: float | 
     for rec, doc in zip(records, docs):
         pred = predicted_spans(doc, threshold)
         gold = [(s["start"], s["end"]) for s in rec.spans]
-        matched, exact = match_spans(doc, gold, [(s, e) for s, e, _, _ in pred])
+        matched, exact = match_spans(doc, gold, [(s, e) for s, e, _, _ in pred], _text_of(doc, rec))
         exact_g = {i for i, _ in exact}
         exact_p = {j for _, j in exact}
         ex[0] += len(exact_g)
@@ -193,7 +205,8 @@ def span_reliability(records: Sequence[Record], docs: Sequence[Doc], bins: int =
                 sp.append(float(score))
                 sy.append(float(hit))
         pred = predicted_spans(doc)
-        matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans], [(s, e) for s, e, _, _ in pred])
+        matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans], [(s, e) for s, e, _, _ in pred],
+                                 _text_of(doc, rec))
         hits = {j for _, j in matched}
         for j, (_, _, _, score) in enumerate(pred):
             mp.append(score)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -160,6 +161,8 @@ class RealizationMarker:
         self.max_extend = 3
         self.extend_floor = 0.0
         self.meta: dict[str, Any] = {}
+        # Set by ``memoized()`` while training sweeps thresholds over the same docs.
+        self._memo: dict[str, dict] | None = None
 
     @property
     def context(self) -> ContextMatcher:
@@ -241,6 +244,20 @@ class RealizationMarker:
             doc.user_data.pop(CONTEXT_KEY, None)
         return docs
 
+    @contextmanager
+    def memoized(self) -> Iterator[None]:
+        """Cache join, boundary and label predictions across ``decode`` calls.
+
+        For threshold sweeps: between calls only the thresholds may change, not
+        the docs, units or scores (the cache is keyed by unit index and token
+        offsets of the docs being decoded).
+        """
+        self._memo = {"join": {}, "boundary": {}, "label": {}}
+        try:
+            yield
+        finally:
+            self._memo = None
+
     def decode(
         self,
         docs: list[Doc],
@@ -306,7 +323,8 @@ class RealizationMarker:
         angry at Dad" belongs to the span, a following "Groceries." does not.
         """
         n = len(units)
-        cache: dict[int, float] = {}  # k -> P(units[k] and units[k + 1] are one insight)
+        # k -> P(units[k] and units[k + 1] are one insight)
+        cache: dict[int, float] = self._memo["join"] if self._memo is not None else {}
 
         def adjacent(k: int) -> bool:
             return 0 <= k < n - 1 and owners[k] == owners[k + 1]
@@ -360,22 +378,32 @@ class RealizationMarker:
             return []
         if self.boundary is None:
             return [g[0].doc[g[0].start:g[-1].end] for g in groups]
-        options = [boundary_options(g) for g in groups]
-        flat = [g[0].doc[s:e] for g, opts in zip(groups, options) for s, e in opts]
-        probs = self.boundary.predict_proba(flat)[:, 1]
-        out, k = [], 0
-        for opts in options:
-            best = int(np.argmax(probs[k:k + len(opts)]))
-            out.append(flat[k + best])
-            k += len(opts)
-        return out
+        memo = self._memo["boundary"] if self._memo is not None else {}
+        keys = [(id(g[0].doc), g[0].start, g[-1].end, len(g)) for g in groups]
+        todo = [i for i, key in enumerate(keys) if key not in memo]
+        if todo:
+            options = [boundary_options(groups[i]) for i in todo]
+            flat = [groups[i][0].doc[s:e] for i, opts in zip(todo, options) for s, e in opts]
+            probs = self.boundary.predict_proba(flat)[:, 1]
+            k = 0
+            for i, opts in zip(todo, options):
+                best = int(np.argmax(probs[k:k + len(opts)]))
+                memo[keys[i]] = (flat[k + best].start, flat[k + best].end)
+                k += len(opts)
+        return [groups[i][0].doc[slice(*memo[key])] for i, key in enumerate(keys)]
 
     def _label(self, spans: list[Span]) -> list[str]:
         if not spans:
             return []
         if self.labeler is None:
             return ["other"] * len(spans)
-        return [str(x) for x in self.labeler.predict(spans)]
+        memo = self._memo["label"] if self._memo is not None else {}
+        keys = [(id(s.doc), s.start, s.end) for s in spans]
+        todo = [i for i, key in enumerate(keys) if key not in memo]
+        if todo:
+            for i, label in zip(todo, self.labeler.predict([spans[i] for i in todo])):
+                memo[keys[i]] = str(label)
+        return [memo[key] for key in keys]
 
     def explain(self, span: Span, top: int = 8) -> dict[str, Any]:
         """What drove the detector's score for ``span``'s sentence.

@@ -331,15 +331,16 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
 
     # Sentence and join thresholds first, then the floor for growing into a
     # neighbour, then the thresholds again with that floor.
-    _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
-                            for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
-    floors = []
-    for floor in cfg.extend_floor_grid:
-        marker.extend_floor = float(floor)
-        floors.append((dev_score(best_t, best_j), float(floor)))  # ties: the stricter floor
-    marker.extend_floor = max(floors)[1]
-    _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
-                            for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
+    with marker.memoized():
+        _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
+                                for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
+        floors = []
+        for floor in cfg.extend_floor_grid:
+            marker.extend_floor = float(floor)
+            floors.append((dev_score(best_t, best_j), float(floor)))  # ties: the stricter floor
+        marker.extend_floor = max(floors)[1]
+        _, best_t, best_j = max((dev_score(t_, jt), float(t_), float(jt))
+                                for jt in cfg.join_threshold_grid for t_ in cfg.threshold_grid)
     marker.threshold, marker.join_threshold = best_t, best_j
     marker.decode(dev_docs, units, owners, scores, mods, best_t)
     dev_spans = span_prf(dev, dev_docs)

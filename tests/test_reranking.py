@@ -145,3 +145,30 @@ def test_explain_shows_both_inputs_of_the_final_score(nlp):
     assert info["sentences"]
     for item in info["sentences"]:
         assert 0.0 <= item["detector_score"] <= 1.0 and 0.0 <= item["score"] <= 1.0
+
+
+def test_memoized_decoding_matches_plain_decoding(nlp):
+    marker = nlp.get_pipe("breakthrough_realizations")
+    texts = [
+        "It's not the job. It's that I've never once said no to my father. Groceries after.",
+        "I keep picking people who need rescuing. Every time. I see it now and it scares me.",
+        "Realized the stove was on. Turned it off.",
+    ]
+
+    def sweep(memo: bool):
+        docs = [nlp.make_doc(t) for t in texts]
+        docs = [nlp.get_pipe("breakthrough_sentencizer")(d) for d in docs]
+        units, owners, scores, mods = marker.score_units(docs)
+        out = []
+        ctx = marker.memoized() if memo else __import__("contextlib").nullcontext()
+        with ctx:
+            for t in (0.2, 0.45, 0.7):
+                for jt in (0.3, 0.7):
+                    marker.decode(docs, units, owners, scores, mods, t, jt)
+                    out.append([[(s.start, s.end, s.label_) for s in d.spans["realizations"]] for d in docs])
+        return out
+
+    plain, memo = sweep(False), sweep(True)
+    assert plain == memo
+    assert any(any(doc) for doc in plain)  # something was marked
+    assert marker._memo is None
