@@ -50,7 +50,7 @@ class TrainConfig:
     doc_lexicon_weight: float = 0.5
     doc_shape_features: bool = False
     doc_span_evidence: bool = True
-    unit_C: float = 4.0
+    unit_C: float = 8.0
     unit_context_window: int = 6
     unit_next_window: int = 6
     unit_shape_features: bool = False
