@@ -1,6 +1,7 @@
 """Compare training configs by writer-grouped cross-validation over train + dev.
 
-    python benchmarks/cross_validation.py --config '{"entry_context": false}' --config '{}' [--folds 5] [--json OUT.json]
+    python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": false}' [--folds 5]
+        [--corpus DIR] [--json OUT.json]
 
 One dev split of ~300 entries is a noisy judge: two configs can swap places
 between dev and test by more than either gains. This pools the train and dev
@@ -9,6 +10,8 @@ config on the rest (its thresholds tuned on a writer-disjoint sixth of them)
 and scores the held-out fold. The folds are the same for every config, so the
 per-fold differences are paired; the script reports each config's mean and the
 mean paired difference against the first config with its range over folds.
+``--corpus`` points it at any directory with ``train.jsonl`` and ``dev.jsonl``
+(writers in the ``author`` field; entries without one count as their own writer).
 """
 
 from __future__ import annotations
@@ -44,11 +47,12 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", action="append", default=[], help="TrainConfig overrides as JSON (repeatable)")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--corpus", default=str(ROOT / "corpora" / "journal-breakthroughs"))
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     configs = [json.loads(c) for c in (args.config or ["{}"])]
-    splits = load_splits(ROOT / "corpora" / "journal-breakthroughs")
+    splits = load_splits(args.corpus)
     pool = splits["train"] + splits["dev"]
     writers = np.asarray([r.author or r.id for r in pool])
     results = [[] for _ in configs]
@@ -65,7 +69,7 @@ def main() -> int:
                   flush=True)
     out = []
     for c, overrides in enumerate(configs):
-        row = {"config": overrides, "folds": results[c]}
+        row = {"config": overrides, "entries": len(pool), "folds": results[c]}
         for m in METRICS:
             vals = np.asarray([f[m] for f in results[c]])
             row[m] = round(float(vals.mean()), 4)

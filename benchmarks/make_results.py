@@ -148,7 +148,8 @@ def learning_curve_table() -> str:
 def cross_validation_table() -> str:
     rows = load("cross_validation")
     n = len(rows[0]["folds"])
-    out = [f"Writer-grouped {n}-fold cross-validation over train + dev, 1,677 entries, test never used "
+    out = [f"Writer-grouped {n}-fold cross-validation over train + dev, {rows[0].get('entries', 0):,} entries, "
+           "test never used "
            "(`python benchmarks/cross_validation.py`); each fold's thresholds tuned on a writer-disjoint "
            "sixth of its training writers. Differences are paired by fold: mean [smallest, largest].", "",
            "| config | span overlap F1 | span exact F1 | span label acc. | entry macro-F1 |", "|---|---|---|---|---|"]
