@@ -41,7 +41,8 @@ PIPE_NAMES = ("breakthrough_sentencizer", "breakthrough_realizations", "breakthr
 
 @dataclass
 class TrainConfig:
-    """Hyper-parameters; the defaults were chosen on the dev split (see the model card)."""
+    """Hyper-parameters; the defaults were chosen on the dev split or by writer-grouped
+    cross-validation over train + dev (``benchmarks/cross_validation.py``; see the model card)."""
 
     seed: int = 0
     doc_C: float = 16.0
@@ -394,6 +395,15 @@ def _unit_weights(t: SpanTargets, cfg: TrainConfig, idx: np.ndarray | None = Non
     return {"clf__sample_weight": w if idx is None else w[idx]}
 
 
+def _writer_folds(records: list[Record], t: SpanTargets, cfg: TrainConfig):
+    """(fit, predict) unit indices grouped by writer, skipping folds too small to fit on."""
+    authors = [records[o].author or records[o].id for o in t.owners.tolist()]
+    for fit_idx, pred_idx in GroupKFold(n_splits=min(5, len(set(authors)))).split(t.units, groups=authors):
+        y = t.y_units[fit_idx]
+        if y.sum() >= cfg.calibration_folds and (y == 0).sum() >= cfg.calibration_folds:
+            yield fit_idx, pred_idx
+
+
 def _cross_fitted_scores(records: list[Record], t: SpanTargets, cfg: TrainConfig) -> np.ndarray:
     """Detector scores for the units of ``t``, each from a detector that never saw its writer.
 
@@ -402,28 +412,22 @@ def _cross_fitted_scores(records: list[Record], t: SpanTargets, cfg: TrainConfig
     (grouped by writer). Reads the context modifiers ``span_targets`` left on the docs.
     """
     units = t.units
-    authors = [records[o].author or records[o].id for o in t.owners.tolist()]
     scores = np.zeros(len(units))
-    n_groups = len(set(authors))
-    for fit_idx, pred_idx in GroupKFold(n_splits=min(5, n_groups)).split(units, groups=authors):
-        y = t.y_units[fit_idx]
-        if y.sum() < cfg.calibration_folds or (y == 0).sum() < cfg.calibration_folds:
-            continue
-        det = make_detector(cfg).fit([units[k] for k in fit_idx], y, **_unit_weights(t, cfg, fit_idx))
+    for fit_idx, pred_idx in _writer_folds(records, t, cfg):
+        det = make_detector(cfg).fit([units[k] for k in fit_idx], t.y_units[fit_idx], **_unit_weights(t, cfg, fit_idx))
         scores[pred_idx] = det.predict_proba([units[k] for k in pred_idx])[:, 1]
     return scores
 
 
 def _cross_fitted_rerank(records: list[Record], t: SpanTargets, scores: np.ndarray, cfg: TrainConfig) -> np.ndarray:
-    """Reranked scores for the units of ``t``, each from a reranker that never saw its writer."""
+    """Reranked scores for the units of ``t``, each from a reranker that never saw its writer.
+
+    ``scores`` must themselves be cross-fitted (:func:`_cross_fitted_scores`).
+    """
     pairs = list(zip(t.units, scores.tolist()))
-    authors = [records[o].author or records[o].id for o in t.owners.tolist()]
     out = scores.copy()
-    for fit_idx, pred_idx in GroupKFold(n_splits=min(5, len(set(authors)))).split(pairs, groups=authors):
-        y = t.y_units[fit_idx]
-        if y.sum() < cfg.calibration_folds or (y == 0).sum() < cfg.calibration_folds:
-            continue
-        model = make_reranker(cfg).fit([pairs[k] for k in fit_idx], y)
+    for fit_idx, pred_idx in _writer_folds(records, t, cfg):
+        model = make_reranker(cfg).fit([pairs[k] for k in fit_idx], t.y_units[fit_idx])
         out[pred_idx] = model.predict_proba([pairs[k] for k in pred_idx])[:, 1]
     return out
 
