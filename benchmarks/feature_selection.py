@@ -32,14 +32,14 @@ from breakthrough_nlp.training import (  # noqa: E402
     make_docs, span_targets)
 
 DETECTOR_GRID = {
-    "default: 1-2 grams, prev 6, next 6, C=8": dict(),
+    "default: 1-2 grams, prev 6, next 6, C=4": dict(),
     "+ shape features (length, position)": dict(unit_shape_features=True),
     "unigrams only": dict(unit_ngram_range=(1, 1)),
     "no context words (prev 0, next 0)": dict(unit_context_window=0, unit_next_window=0),
     "prev 6, next 0": dict(unit_next_window=0),
     "prev 12, next 12": dict(unit_context_window=12, unit_next_window=12),
-    "C=4": dict(unit_C=4.0),
-    "C=16": dict(unit_C=16.0),
+    "C=2": dict(unit_C=2.0),
+    "C=8": dict(unit_C=8.0),
     "calibration: ensemble of 5 fold models": dict(calibration_ensemble=True),
     "sample weights: each gold span weighs 1": dict(unit_weighting="span"),
 }
@@ -99,8 +99,8 @@ def main() -> int:
               + "  ".join(f"{lab} {res['labels'][lab]['f1']:.3f}" for lab in LABELS), flush=True)
     print("span decoding, whole pipeline on dev (thresholds tuned on dev)")
     out["decoding"] = {}
-    for name, kw in {"default: reranker, grow into up to 3 neighbours": {},
-                     "no reranker (detector scores as they are)": dict(entry_context=False),
+    for name, kw in {"default: grow into up to 3 neighbours": {},
+                     "+ reranker (entry context)": dict(entry_context=True),
                      "join accepted neighbours only": dict(max_extend=0),
                      "grow into 1 neighbour": dict(max_extend=1),
                      "sample weights: each gold span weighs 1": dict(unit_weighting="span")}.items():

@@ -10,7 +10,7 @@ for name in memory speed accuracy goemotions goemotions_training span_errors lea
   python "benchmarks/$name.py" --json "benchmarks/results/$name.json" 2>&1 | grep -v Warning | tee "benchmarks/results/$name.txt"
 done
 echo "== cross_validation"
-python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": false}' --config '{"unit_C": 4.0}' \
+python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": true}' --config '{"entry_context": true, "unit_C": 8.0}' \
   --json benchmarks/results/cross_validation.json 2>&1 | grep -v Warning | tee benchmarks/results/cross_validation.txt
 breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl | tee benchmarks/results/evaluate_test.txt
 breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl --json > benchmarks/results/evaluate_test.json

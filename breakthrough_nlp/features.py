@@ -470,10 +470,22 @@ class EntryContextFeatures(BaseEstimator, TransformerMixin):
     NAMES = ("entry_logit", "position", "n_sentences", "log_length", "is_last", "is_first", "sentence_logit",
              "entry_best_logit", "gap_to_best", "is_best", "rank", "previous_logit", "next_logit")
 
-    def __init__(self, C: float = 4.0, n_features: int = 2**18, cv: int = 5) -> None:
+    def __init__(self, C: float = 4.0, n_features: int = 2**18, cv: int = 5,
+                 features: Sequence[str] | None = None) -> None:
         self.C = C
         self.n_features = n_features
         self.cv = cv
+        self.features = features
+
+    def _columns(self) -> list[int]:
+        names = list(self.NAMES) if self.features is None else list(self.features)
+        unknown = sorted(set(names) - set(self.NAMES))
+        if unknown:
+            raise ValueError(f"unknown entry-context features {unknown}; choose from {list(self.NAMES)}")
+        return [self.NAMES.index(n) for n in names]
+
+    def _uses_entry_model(self) -> bool:
+        return self.features is None or "entry_logit" in self.features
 
     def _entry_model(self):
         from sklearn.linear_model import LogisticRegression
@@ -507,8 +519,9 @@ class EntryContextFeatures(BaseEstimator, TransformerMixin):
         np.maximum.at(y_entry, owner, y)
         if len(set(y_entry.tolist())) < 2:
             raise ValueError("EntryContextFeatures needs entries with and without a positive sentence")
-        self.entry_model_ = self._entry_model().fit(docs, y_entry)
-        self.n_features_out_ = len(self.NAMES)
+        self.columns_ = self._columns()
+        self.entry_model_ = self._entry_model().fit(docs, y_entry) if self._uses_entry_model() else None
+        self.n_features_out_ = len(self.columns_)
         return docs, owner, y_entry
 
     def fit(self, X: Sequence[tuple], y=None) -> "EntryContextFeatures":
@@ -523,7 +536,9 @@ class EntryContextFeatures(BaseEstimator, TransformerMixin):
         from sklearn.model_selection import StratifiedKFold
 
         docs, owner, y_entry = self._fit(X, y)
-        entry = np.zeros(len(docs))
+        entry = np.full(len(docs), 0.5)
+        if self.entry_model_ is None:
+            return self._features(X, owner, entry)
         folds = StratifiedKFold(n_splits=min(self.cv, len(docs)))
         for fit_idx, pred_idx in folds.split(np.zeros(len(docs)), y_entry):
             model = self._entry_model().fit([docs[k] for k in fit_idx], y_entry[fit_idx])
@@ -531,9 +546,12 @@ class EntryContextFeatures(BaseEstimator, TransformerMixin):
         return self._features(X, owner, entry)
 
     def transform(self, X: Sequence[tuple]) -> np.ndarray:
-        check_is_fitted(self, "entry_model_")
+        check_is_fitted(self, "n_features_out_")
         docs, owner = self._entries(X)
-        entry = self.entry_model_.predict_proba(docs)[:, 1] if docs else np.zeros(0)
+        if self.entry_model_ is None or not docs:
+            entry = np.full(len(docs), 0.5)
+        else:
+            entry = self.entry_model_.predict_proba(docs)[:, 1]
         return self._features(X, owner, entry)
 
     def _features(self, X: Sequence[tuple], owner: np.ndarray, entry: np.ndarray) -> np.ndarray:
@@ -566,8 +584,8 @@ class EntryContextFeatures(BaseEstimator, TransformerMixin):
                 np.concatenate([[_logits(0.0)], s[:-1]]),
                 np.concatenate([s[1:], [_logits(0.0)]]),
             ])
-        return out
+        return out[:, getattr(self, "columns_", list(range(len(self.NAMES))))]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "n_features_out_")
-        return np.asarray(self.NAMES, dtype=object)
+        return np.asarray([self.NAMES[j] for j in self.columns_], dtype=object)

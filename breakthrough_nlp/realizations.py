@@ -447,7 +447,9 @@ class RealizationMarker:
             for item, c in zip(sentences, [c for c in (cands or []) if c.start < span.end and span.start < c.end]):
                 if (c.start, c.end) in raw:
                     item["detector_score"] = round(raw[(c.start, c.end)], 6)
-            entry_score = round(float(self.reranker.steps[0][1].entry_model_.predict_proba([doc])[0, 1]), 6)
+            entry_model = getattr(self.reranker.steps[0][1], "entry_model_", None)
+            if entry_model is not None:
+                entry_score = round(float(entry_model.predict_proba([doc])[0, 1]), 6)
         doc.user_data.pop(CONTEXT_KEY, None)
         return {
             "text": span.text,
@@ -511,6 +513,9 @@ class RealizationMarker:
             if est is not None:
                 data, sums[part] = model_io.dumps(est)
                 (path / f"{part}.npz").write_bytes(data)
+            else:
+                # Saving over an older model: leave no file of a part this model lacks.
+                (path / f"{part}.npz").unlink(missing_ok=True)
         cfg = dict(self._cfg(), checksums=sums, versions=model_io.library_versions())
         srsly.write_json(path / "cfg.json", cfg)
         srsly.write_json(path / "context_rules.json", self._saved_rules())

@@ -51,16 +51,17 @@ class TrainConfig:
     doc_lexicon_weight: float = 0.5
     doc_shape_features: bool = False
     doc_span_evidence: bool = True
-    unit_C: float = 8.0
+    unit_C: float = 4.0
     unit_context_window: int = 6
     unit_next_window: int = 6
     unit_shape_features: bool = False
     unit_weighting: str = "unit"
     unit_ngram_range: tuple[int, int] = (1, 2)
-    entry_context: bool = True
+    entry_context: bool = False
     rerank_learning_rate: float = 0.05
     rerank_max_iter: int = 200
     rerank_max_depth: int = 3
+    rerank_features: tuple[str, ...] | None = None
     boundary_C: float = 1.0
     join_C: float = 1.0
     label_C: float = 4.0
@@ -108,7 +109,7 @@ def make_reranker(cfg: TrainConfig) -> Pipeline:
                                    max_depth=cfg.rerank_max_depth, random_state=cfg.seed)
     return Pipeline(
         [
-            ("features", EntryContextFeatures(cv=cfg.calibration_folds)),
+            ("features", EntryContextFeatures(cv=cfg.calibration_folds, features=cfg.rerank_features)),
             ("clf", CalibratedClassifierCV(trees, method="sigmoid", cv=cfg.calibration_folds,
                                            ensemble=cfg.calibration_ensemble)),
         ]

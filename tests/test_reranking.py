@@ -7,9 +7,11 @@ from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from breakthrough_nlp import model_io
+from breakthrough_nlp.corpus import load_splits
 from breakthrough_nlp.estimators import BoostedTreesClassifier
 from breakthrough_nlp.features import EntryContextFeatures
 from breakthrough_nlp.tokens import sentence_units
+from breakthrough_nlp.training import TrainConfig, fit_pipeline
 
 
 def _data(n=2000, seed=0):
@@ -124,10 +126,17 @@ def test_marker_without_reranker_keeps_detector_scores(nlp):
         marker.reranker = saved
 
 
-def test_shipped_marker_rescores_with_entry_context(nlp):
-    marker = nlp.get_pipe("breakthrough_realizations")
+@pytest.fixture(scope="module")
+def reranked(corpus_dir):
+    """A pipeline trained with the reranker on (the shipped model is trained without it)."""
+    splits = load_splits(corpus_dir)
+    return fit_pipeline(splits["train"][:500], splits["dev"][:120], TrainConfig(entry_context=True))
+
+
+def test_reranker_rescores_with_entry_context(reranked):
+    marker = reranked.get_pipe("breakthrough_realizations")
     assert marker.reranker is not None
-    doc = nlp("I have always run from conflict. Bought bread. I see now that I do it to stay safe.")
+    doc = reranked("I have always run from conflict. Bought bread. I see now that I do it to stay safe.")
     cands = doc.spans["realization_candidates"]
     raw = marker.detector.predict_proba(list(cands))[:, 1]
     final = np.asarray(cands.attrs["scores"])
@@ -136,15 +145,40 @@ def test_shipped_marker_rescores_with_entry_context(nlp):
     assert not np.allclose(final, raw, atol=1e-6)
 
 
-def test_explain_shows_both_inputs_of_the_final_score(nlp):
-    doc = nlp("Work was long. I finally noticed that I only call my mother when I need money. Pasta for dinner.")
-    marker = nlp.get_pipe("breakthrough_realizations")
-    assert len(doc.spans["realizations"]), "the shipped model should mark the middle sentence"
-    info = marker.explain(doc.spans["realizations"][0])
+def test_explain_shows_both_inputs_of_the_final_score(reranked):
+    doc = reranked("Work was long. I finally noticed that I only call my mother when I need money. Pasta for dinner.")
+    marker = reranked.get_pipe("breakthrough_realizations")
+    span = doc.spans["realization_candidates"][1]
+    info = marker.explain(span)
     assert 0.0 <= info["entry_score"] <= 1.0
     assert info["sentences"]
     for item in info["sentences"]:
         assert 0.0 <= item["detector_score"] <= 1.0 and 0.0 <= item["score"] <= 1.0
+
+
+def test_reranked_pipeline_round_trips_and_old_files_do_not_linger(reranked, nlp, tmp_path):
+    texts = ["I keep choosing people who need rescuing. Every time. I see it now.", "Rain. Bought milk."]
+    reranked.to_disk(tmp_path / "m")
+    back = spacy.load(tmp_path / "m")
+    for a, b in zip(reranked.pipe(texts), back.pipe(texts)):
+        assert a.spans["realization_candidates"].attrs["scores"] == b.spans["realization_candidates"].attrs["scores"]
+        assert [(s.start, s.end, s.label_) for s in a.spans["realizations"]] == [
+            (s.start, s.end, s.label_) for s in b.spans["realizations"]]
+    # Saving a model without a reranker over it removes the reranker's file.
+    assert (tmp_path / "m" / "breakthrough_realizations" / "reranker.npz").exists()
+    nlp.to_disk(tmp_path / "m")
+    assert not (tmp_path / "m" / "breakthrough_realizations" / "reranker.npz").exists()
+    assert spacy.load(tmp_path / "m").get_pipe("breakthrough_realizations").reranker is None
+
+
+def test_reranker_feature_subset(corpus_dir):
+    pairs, y = _entries()
+    feats = EntryContextFeatures(cv=2, features=["sentence_logit", "next_logit"]).fit(pairs, y)
+    assert list(feats.get_feature_names_out()) == ["sentence_logit", "next_logit"]
+    assert feats.entry_model_ is None  # not needed without entry_logit
+    assert feats.transform(pairs).shape == (len(pairs), 2)
+    with pytest.raises(ValueError, match="unknown entry-context features"):
+        EntryContextFeatures(features=["mood"]).fit(pairs, y)
 
 
 def test_memoized_decoding_matches_plain_decoding(nlp):
