@@ -1,12 +1,15 @@
 """The shipped model on text unlike its training data: the Diary of Samuel Pepys.
 
-    python benchmarks/pepys.py [--json OUT.json] [--top 5]
+    python benchmarks/pepys.py [--json OUT.json] [--top 5] [--train-config JSON]
 
 Every entry of the diary (../shared/data/pepys/diary.jsonl) goes through
 ``breakthrough_nlp.annotate``. Reports the share of entries given each label, the
 share with at least one realization span, spans per 1,000 words, and the
 highest-scoring spans (nearly all false positives by the guide: the diary is
 17th-century narrative, far longer per entry than any training entry).
+``--train-config '{"entry_context": true}'`` first retrains the pipeline with
+those ``TrainConfig`` overrides and runs that model instead: how an option
+behaves on text unlike the corpus.
 """
 
 from __future__ import annotations
@@ -27,12 +30,19 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", default=None)
     ap.add_argument("--top", type=int, default=5)
+    ap.add_argument("--train-config", default=None, help="TrainConfig overrides as JSON: retrain, then run")
     args = ap.parse_args()
     entries = [json.loads(line) for line in PEPYS.open(encoding="utf-8")]
-    df = breakthrough_nlp.annotate(entries)
+    model = None
+    if args.train_config:
+        from breakthrough_nlp.training import TrainConfig, train
+
+        model = train(ROOT / "corpora" / "journal-breakthroughs", TrainConfig(**json.loads(args.train_config)))
+    df = breakthrough_nlp.annotate(entries, model)
     n, words = len(df), int(df["word_count"].sum())
     spans = [(s["score"], s["label"], s["text"]) for rs in df["realizations"] for s in rs]
     out = {
+        "train_config": json.loads(args.train_config) if args.train_config else {},
         "entries": n,
         "words": words,
         "median_words_per_entry": float(df["word_count"].median()),

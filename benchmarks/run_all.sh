@@ -9,6 +9,9 @@ for name in memory speed accuracy goemotions goemotions_training span_errors lea
   echo "== $name"
   python "benchmarks/$name.py" --json "benchmarks/results/$name.json" 2>&1 | grep -v Warning | tee "benchmarks/results/$name.txt"
 done
+echo "== pepys, pipeline retrained with the reranker"
+python benchmarks/pepys.py --train-config '{"entry_context": true}' --json benchmarks/results/pepys_reranker.json \
+  2>&1 | grep -v Warning | tee benchmarks/results/pepys_reranker.txt
 echo "== cross_validation"
 python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": true}' --config '{"entry_context": true, "unit_C": 8.0}' \
   --json benchmarks/results/cross_validation.json 2>&1 | grep -v Warning | tee benchmarks/results/cross_validation.txt
