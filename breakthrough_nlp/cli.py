@@ -34,11 +34,33 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     )
 
 
+def _train_config(seed: int, overrides: str | None):
+    """``TrainConfig`` from ``--seed`` and ``--config`` (a JSON object of field overrides)."""
+    import dataclasses
+
+    from .training import TrainConfig
+
+    values = {}
+    if overrides:
+        try:
+            values = json.loads(overrides)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"--config is not valid JSON ({e.msg} at character {e.pos})") from None
+        if not isinstance(values, dict):
+            raise ValueError("--config must be a JSON object, e.g. '{\"entry_context\": true}'")
+        fields = {f.name for f in dataclasses.fields(TrainConfig)}
+        unknown = sorted(set(values) - fields)
+        if unknown:
+            raise ValueError(f"--config: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
+    values.setdefault("seed", seed)
+    return TrainConfig(**values)
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
-    from .training import TrainConfig, train
+    from .training import train
 
     t0 = time.perf_counter()
-    nlp = train(args.corpus_dir, TrainConfig(seed=args.seed))
+    nlp = train(args.corpus_dir, _train_config(args.seed, args.config))
     out = Path(args.output)
     nlp.to_disk(out)
     info = nlp.meta.get("training", {})
@@ -125,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus_dir", help="directory with train.jsonl and dev.jsonl")
     p.add_argument("-o", "--output", required=True, help="where to save the trained pipeline")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--config", default=None,
+                   help='TrainConfig overrides as JSON, e.g. \'{"entry_context": true, "unit_C": 8}\'')
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on a labelled JSONL file")

@@ -1,15 +1,17 @@
 """``breakthrough_realizations``: mark the spans that read like realizations.
 
-Five learned parts and one rule layer, each doing one job:
+Four learned parts (five with the optional reranker) and one rule layer, each doing one job:
 
 1. a **detector** scores every sentence (a calibrated probability that the writer
    expresses an insight there), from hashed words, lexicon rates, the words
    around it and ConText flags;
-2. a **reranker** rescores each sentence by where it stands in its entry (how
+2. optionally (``TrainConfig(entry_context=True)``; not in the shipped model) a
+   **reranker** rescores each sentence by where it stands in its entry (how
    likely the whole entry is to hold a realization, the sentence's rank and gap
    to the entry's best, its neighbours' scores, its position), with boosted
    trees calibrated by sigmoid: the detector reads one sentence, the reranker
-   the entry around it;
+   the entry around it. It helps on entries like the corpus's and marks far
+   more on long entries unlike them, so it is off by default;
 3. the **context layer** (:mod:`breakthrough_nlp.context`) rejects sentences whose
    cue sits inside a negated, hypothetical, asked, someone-else's, doubted,
    generic, trivial, sarcastic or quoted scope, and records why;

@@ -71,3 +71,17 @@ def test_categorizer_model_follows_sklearn_contract(corpus_dir):
     assert len(scores["test_score"]) == 3
     full = clone(make_categorizer_model(TrainConfig()))
     assert "clf__estimator__estimator__C" in full.get_params()
+
+
+def test_train_cli_takes_config_overrides_and_rejects_unknown_ones(corpus_dir, tmp_path, capsys):
+    small = _subset(corpus_dir, tmp_path, n_train=300, n_dev=100)
+    out = tmp_path / "model"
+    assert main(["train", str(small), "-o", str(out), "--config", '{"entry_context": true, "max_extend": 1}']) == 0
+    cfg = json.loads((out / "breakthrough_realizations" / "cfg.json").read_text())
+    assert cfg["max_extend"] == 1
+    assert (out / "breakthrough_realizations" / "reranker.npz").exists()
+    capsys.readouterr()
+    assert main(["train", str(small), "-o", str(out), "--config", '{"entry_contxt": true}']) == 2
+    assert "unknown setting(s) entry_contxt" in capsys.readouterr().err
+    assert main(["train", str(small), "-o", str(out), "--config", "[1]"]) == 2
+    assert "must be a JSON object" in capsys.readouterr().err
