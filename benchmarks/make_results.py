@@ -164,6 +164,32 @@ def cross_validation_table() -> str:
     return "\n".join(out)
 
 
+def reranker_table() -> str:
+    """The optional reranker against the shipped model: in-domain CV, test split, and Pepys."""
+    cv = {json.dumps(r["config"], sort_keys=True): r for r in load("cross_validation")}
+    base, rr = cv.get("{}"), cv.get(json.dumps({"entry_context": True}))
+    cmp = load("compare_reranker")
+    pep, pep_rr = load("pepys"), load("pepys_reranker")
+    out = ["The shipped pipeline against the same training with the reranker (`TrainConfig(entry_context=True)`): "
+           "writer-fold cross-validation over train + dev (`benchmarks/cross_validation.py`), the test split "
+           "(`benchmarks/compare_models.py`, results in `benchmarks/results/compare_reranker.txt`) and the Pepys "
+           "diary (`benchmarks/pepys.py --train-config '{\"entry_context\": true}'`).", "",
+           "| pipeline | CV span overlap F1 | CV span exact F1 | CV entry macro-F1 | test span overlap F1 | "
+           "test span exact F1 | test entry macro-F1 | Pepys entries with a span | Pepys spans per 1,000 words |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for name, c, t, p in (("shipped (no reranker)", base, cmp["old test"], pep),
+                          ("with the reranker", rr, cmp["new test"], pep_rr)):
+        out.append(f"| {name} | {c['span_overlap_f1']:.3f} | {c['span_exact_f1']:.3f} | {c['entry_macro_f1']:.3f} | "
+                   f"{t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {t['macro_f1_own_thresholds']:.3f} | "
+                   f"{p['share_with_a_span']:.1%} | {p['spans_per_1000_words']:.2f} |")
+    out.append("")
+    out.append("Test-split differences, reranker minus shipped, paired bootstrap 95% CI: "
+               f"span overlap F1 {cmp['test span overlap F1, new minus old, 95% CI']}, "
+               f"span exact F1 {cmp['test span exact F1, new minus old, 95% CI']}, "
+               f"entry macro-F1 {cmp['test macro-F1, new minus old, 95% CI']}.")
+    return "\n".join(out)
+
+
 def goemotions_training_table() -> str:
     g = load("goemotions_training")
     out = [f"Retrained with and without GoEmotions train ({g['goemotions_train_records_added']:,} comments added: every "
@@ -233,7 +259,7 @@ if __name__ == "__main__":
     for title, fn in (("Accuracy", accuracy_tables), ("Speed and memory", speed_tables),
                       ("GoEmotions", goemotions_table), ("GoEmotions train as training data", goemotions_training_table),
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
-                      ("Cross-validation", cross_validation_table),
+                      ("Cross-validation", cross_validation_table), ("The optional reranker", reranker_table),
                       ("Pretrained sentence embeddings", embedding_probe_table),
                       ("Pepys", pepys_summary), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
         print(f"### {title}\n\n{fn()}\n")
