@@ -161,18 +161,12 @@ def reliability_table(records: Sequence[Record], docs: Sequence[Doc], bins: int 
     for label in LABELS:
         p = np.asarray([d.cats.get(label, 0.0) for d in docs])
         y = np.asarray([label in r.labels for r in records], dtype=float)
-        rows = []
-        for b in range(bins):
-            lo, hi = b / bins, (b + 1) / bins
-            m = (p >= lo) & ((p < hi) if b < bins - 1 else (p <= hi))
-            if m.any():
-                rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(m.sum()), "mean_p": round(float(p[m].mean()), 3),
-                             "observed": round(float(y[m].mean()), 3)})
-        table[label] = rows
+        table[label] = _bins(p, y, bins)
     return table
 
 
 def _bins(p: np.ndarray, y: np.ndarray, bins: int) -> list[dict]:
+    """Mean score against observed share in ``bins`` equal-width bins (empty bins left out)."""
     rows = []
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins
