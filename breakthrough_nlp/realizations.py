@@ -435,20 +435,19 @@ class RealizationMarker:
             col = contrib.indices[j]
             name = names.get(col) or str(feature_names[col])
             drivers.append({"feature": name, "contribution": round(float(contrib.data[j]), 4)})
-        sentences = []
+        inside, sentences = [], []
         cands = doc.spans.get(self.candidates_key)
         if cands is not None:
             for c, sc, reason in zip(cands, cands.attrs.get("scores", []), cands.attrs.get("reasons", [])):
                 if c.start < span.end and span.start < c.end:
+                    inside.append(c)
                     sentences.append({"text": c.text, "score": sc, "reason": reason})
         entry_score = None
         if self.reranker is not None:
             # The detector's own score of each sentence, before the entry context rescored it.
-            units = [doc[s:e] for s, e in sentence_units(doc)]
-            raw = dict(zip(((u.start, u.end) for u in units), self.detector.predict_proba(units)[:, 1].tolist()))
-            for item, c in zip(sentences, [c for c in (cands or []) if c.start < span.end and span.start < c.end]):
-                if (c.start, c.end) in raw:
-                    item["detector_score"] = round(raw[(c.start, c.end)], 6)
+            if inside:
+                for item, raw in zip(sentences, self.detector.predict_proba(inside)[:, 1].tolist()):
+                    item["detector_score"] = round(raw, 6)
             entry_model = getattr(self.reranker.steps[0][1], "entry_model_", None)
             if entry_model is not None:
                 entry_score = round(float(entry_model.predict_proba([doc])[0, 1]), 6)
