@@ -64,12 +64,10 @@ def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
     return float(np.mean(f))
 
 
-def span_counts(split: str, pred: list[list[list[int]]]) -> np.ndarray:
+def span_counts(split: str, pred: list[list[list[int]]], make_doc) -> np.ndarray:
     """Per entry: overlap matches, exact matches, predicted spans, gold spans."""
-    from breakthrough_nlp.api import load
     from breakthrough_nlp.evaluation import match_spans
 
-    make_doc = load().make_doc
     rows = []
     for rec, spans in zip(read_jsonl(CORPUS / f"{split}.jsonl"), pred):
         gold_spans = [(s["start"], s["end"]) for s in rec.spans]
@@ -97,6 +95,11 @@ def main() -> int:
     preds = {"old": predictions(Path(args.old_code), Path(args.old_model)),
              "new": predictions(ROOT, Path(args.new_model))}
     grid = TrainConfig().threshold_grid
+    from breakthrough_nlp.api import load
+
+    make_doc = load().make_doc  # one tokenizer for both models' spans: they are matched by token overlap
+    counts = {(name, split): span_counts(split, pred[split]["spans"], make_doc)
+              for name, pred in preds.items() for split in ("dev", "test")}
     out: dict = {}
     for name, pred in preds.items():
         for split in ("dev", "test"):
@@ -109,8 +112,8 @@ def main() -> int:
                                                                for j in range(3)])), 4),
                 "macro_f1_own_thresholds": round(macro_f1(Y, L), 4),
                 "macro_f1_thresholds_chosen_on_this_split": round(float(best), 4),
-                "span_overlap_f1": round(span_f1(span_counts(split, pred[split]["spans"]), 0), 4),
-                "span_exact_f1": round(span_f1(span_counts(split, pred[split]["spans"]), 1), 4),
+                "span_overlap_f1": round(span_f1(counts[name, split], 0), 4),
+                "span_exact_f1": round(span_f1(counts[name, split], 1), 4),
             }
     Y = gold("test")
     A = np.asarray([[lab in ls for lab in LABELS] for ls in preds["old"]["test"]["labels"]])
@@ -121,13 +124,12 @@ def main() -> int:
         i = rng.integers(0, len(Y), len(Y))
         diffs.append(macro_f1(Y[i], B[i]) - macro_f1(Y[i], A[i]))
     out["test macro-F1, new minus old, 95% CI"] = [round(float(x), 3) for x in np.percentile(diffs, [2.5, 97.5])]
-    counts = {name: span_counts("test", preds[name]["test"]["spans"]) for name in preds}
     for col, kind in ((0, "overlap"), (1, "exact")):
         rng = np.random.default_rng(0)
         diffs = []
         for _ in range(1000):
             w = np.bincount(rng.integers(0, len(Y), len(Y)), minlength=len(Y))
-            diffs.append(span_f1(counts["new"], col, w) - span_f1(counts["old"], col, w))
+            diffs.append(span_f1(counts["new", "test"], col, w) - span_f1(counts["old", "test"], col, w))
         out[f"test span {kind} F1, new minus old, 95% CI"] = [round(float(x), 3)
                                                               for x in np.percentile(diffs, [2.5, 97.5])]
     for k, v in out.items():
