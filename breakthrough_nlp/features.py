@@ -296,10 +296,15 @@ class BoundaryFeatures(BaseEstimator, TransformerMixin):
         return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")
 
 
+def _logits(p, eps: float = 1e-4) -> np.ndarray:
+    """Log-odds of probabilities clipped to ``[eps, 1 - eps]``, so 0.01 and 0.1 differ as
+    much to a model as 0.5 and 0.9."""
+    p = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
+    return np.log(p / (1 - p))
+
+
 def _logit(p: float, eps: float = 1e-3) -> float:
-    """Log-odds, so 0.01 and 0.1 differ as much to a linear model as 0.5 and 0.9."""
-    p = min(max(p, eps), 1 - eps)
-    return float(np.log(p / (1 - p)))
+    return float(_logits(p, eps))
 
 
 def _between(doc: Doc, a: Span, b: Span) -> str:
@@ -442,11 +447,6 @@ class SpanEvidence(BaseEstimator, TransformerMixin):
         return np.asarray(names + [f"best_{lab}_span" for lab in self.span_labels_], dtype=object)
 
 
-def _logits(p: np.ndarray, eps: float = 1e-4) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
-    return np.log(p) - np.log1p(-p)
-
-
 class EntryContextFeatures(BaseEstimator, TransformerMixin):
     """Where a sentence stands in its entry, for rescoring the detector's output.
 
@@ -584,7 +584,7 @@ class EntryContextFeatures(BaseEstimator, TransformerMixin):
                 np.concatenate([[_logits(0.0)], s[:-1]]),
                 np.concatenate([s[1:], [_logits(0.0)]]),
             ])
-        return out[:, getattr(self, "columns_", list(range(len(self.NAMES))))]
+        return out[:, self.columns_]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "n_features_out_")
