@@ -111,8 +111,7 @@ class TfidfSentenceBaseline:
 
     def __init__(self, train: list[Record], dev: list[Record], seed: int = 0) -> None:
         from breakthrough_nlp.evaluation import span_prf
-        from breakthrough_nlp.evaluation import strip_closing
-        from breakthrough_nlp.training import _char_overlap
+        from breakthrough_nlp.evaluation import covers, strip_closing
 
         self.nlp = _segmenter()
         texts, y = [], []
@@ -123,8 +122,7 @@ class TfidfSentenceBaseline:
                 sp = doc[s:e]
                 u = (sp.start_char, sp.end_char)
                 texts.append(sp.text)
-                y.append(int(any(_char_overlap(u, g) >= 0.5 * min(u[1] - u[0], g[1] - g[0]) for g in gold
-                                 if _char_overlap(u, g))))
+                y.append(int(any(covers(u, g) for g in gold)))
         self.vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         self.clf = LogisticRegression(C=4, class_weight="balanced", max_iter=2000, random_state=seed)
         self.clf.fit(self.vec.fit_transform(texts), y)

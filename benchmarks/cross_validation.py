@@ -51,7 +51,9 @@ def main() -> int:
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    configs = [json.loads(c) for c in (args.config or ["{}"])]
+    raw = args.config or ["{}"]
+    cfgs = [TrainConfig.from_json(c) for c in raw]  # a mistyped setting fails here, before any training
+    configs = [json.loads(c) for c in raw]
     splits = load_splits(args.corpus)
     pool = splits["train"] + splits["dev"]
     writers = np.asarray([r.author or r.id for r in pool])
@@ -63,7 +65,7 @@ def main() -> int:
         dev = [pool[rest[i]] for i in inner[1]]
         test = [pool[i] for i in held]
         for c, overrides in enumerate(configs):
-            scores = fold_scores(TrainConfig(**overrides), train, dev, test)
+            scores = fold_scores(cfgs[c], train, dev, test)
             results[c].append(scores)
             print(f"fold {k} config {c} {overrides}: " + ", ".join(f"{m} {scores[m]:.3f}" for m in METRICS),
                   flush=True)

@@ -37,7 +37,7 @@ def main() -> int:
     if args.train_config:
         from breakthrough_nlp.training import TrainConfig, train
 
-        model = train(ROOT / "corpora" / "journal-breakthroughs", TrainConfig(**json.loads(args.train_config)))
+        model = train(ROOT / "corpora" / "journal-breakthroughs", TrainConfig.from_json(args.train_config))
     df = breakthrough_nlp.annotate(entries, model)
     n, words = len(df), int(df["word_count"].sum())
     spans = [(s["score"], s["label"], s["text"]) for rs in df["realizations"] for s in rs]

@@ -34,33 +34,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     )
 
 
-def _train_config(seed: int, overrides: str | None):
-    """``TrainConfig`` from ``--seed`` and ``--config`` (a JSON object of field overrides)."""
-    import dataclasses
-
-    from .training import TrainConfig
-
-    values = {}
-    if overrides:
-        try:
-            values = json.loads(overrides)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"--config is not valid JSON ({e.msg} at character {e.pos})") from None
-        if not isinstance(values, dict):
-            raise ValueError("--config must be a JSON object, e.g. '{\"entry_context\": true}'")
-        fields = {f.name for f in dataclasses.fields(TrainConfig)}
-        unknown = sorted(set(values) - fields)
-        if unknown:
-            raise ValueError(f"--config: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
-    values.setdefault("seed", seed)
-    return TrainConfig(**values)
-
-
 def _cmd_train(args: argparse.Namespace) -> int:
-    from .training import train
+    from .training import TrainConfig, train
 
     t0 = time.perf_counter()
-    nlp = train(args.corpus_dir, _train_config(args.seed, args.config))
+    cfg = TrainConfig.from_json(args.config, seed=args.seed) if args.config else TrainConfig(seed=args.seed)
+    nlp = train(args.corpus_dir, cfg)
     out = Path(args.output)
     nlp.to_disk(out)
     info = nlp.meta.get("training", {})

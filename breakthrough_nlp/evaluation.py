@@ -81,6 +81,16 @@ def match_spans(
     return matched, exact
 
 
+def covers(unit: tuple[int, int], gold: tuple[int, int]) -> bool:
+    """Whether character ranges ``unit`` and ``gold`` share at least half of the shorter one.
+
+    The rule that makes a sentence a positive detector example: a gold span covers
+    most of it, or it covers most of a short gold span.
+    """
+    overlap = min(unit[1], gold[1]) - max(unit[0], gold[0])
+    return overlap > 0 and overlap >= 0.5 * min(unit[1] - unit[0], gold[1] - gold[0])
+
+
 def _text_of(doc: Doc, rec: Record) -> str | None:
     """``rec.text`` when ``doc`` was made from it (same length), else ``None`` (use ``doc.text``)."""
     if not len(doc):
@@ -193,11 +203,8 @@ def span_reliability(records: Sequence[Record], docs: Sequence[Doc], bins: int =
         cands = doc.spans.get(CANDIDATES_KEY)
         if cands is not None:
             for span, score in zip(cands, cands.attrs.get("scores", [])):
-                u = (span.start_char, span.end_char)
-                hit = any((ov := min(u[1], g[1]) - max(u[0], g[0])) > 0 and ov >= 0.5 * min(u[1] - u[0], g[1] - g[0])
-                          for g in gold)
                 sp.append(float(score))
-                sy.append(float(hit))
+                sy.append(float(any(covers((span.start_char, span.end_char), g) for g in gold)))
         pred = predicted_spans(doc)
         matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans], [(s, e) for s, e, _, _ in pred],
                                  _text_of(doc, rec))

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from .context import Modifier
 from .corpus import Record, load_splits
-from .evaluation import strip_closing
+from .evaluation import covers, strip_closing
 from .estimators import BoostedTreesClassifier
 from .features import CONTEXT_KEY, BoundaryFeatures, EntryContextFeatures, JoinFeatures, SpanEvidence, TokenFeatures
 from .labels import LABELS
@@ -73,6 +73,28 @@ class TrainConfig:
     extend_floor_grid: tuple[float, ...] = (0.0, 0.02, 0.03, 0.05, 0.08, 0.12, 0.16, 0.2)
     max_extend: int = 3
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, text: str, **defaults: Any) -> "TrainConfig":
+        """A config from a JSON object of overrides (the CLI's and benchmarks' ``--config``).
+
+        ``defaults`` apply where the JSON says nothing; an unknown setting is an
+        error that lists the known ones.
+        """
+        import dataclasses
+        import json
+
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"--config is not valid JSON ({e.msg} at character {e.pos})") from None
+        if not isinstance(values, dict):
+            raise ValueError("--config must be a JSON object, e.g. '{\"entry_context\": true}'")
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - fields)
+        if unknown:
+            raise ValueError(f"--config: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
+        return cls(**{**defaults, **values})
 
 
 def blank_pipeline() -> Language:
@@ -160,10 +182,6 @@ def make_docs(nlp: Language, records: list[Record]) -> list[Doc]:
     return [seg(nlp.make_doc(r.text)) for r in records]
 
 
-def _char_overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 @dataclass
 class SpanTargets:
     """Training targets for the realization marker, derived from gold spans."""
@@ -197,12 +215,7 @@ def span_targets(marker: RealizationMarker, docs: list[Doc], records: list[Recor
         doc_units = [doc[s:e] for s, e in sentence_units(doc)]
         for unit in doc_units:
             u = (unit.start_char, unit.end_char)
-            hit = None
-            for gi, g in enumerate(gold):
-                ov = _char_overlap(u, g)
-                if ov and ov >= 0.5 * min(u[1] - u[0], g[1] - g[0]):
-                    hit = gi
-                    break
+            hit = next((gi for gi, g in enumerate(gold) if covers(u, g)), None)
             owner.append(hit)
             units.append(unit)
             y.append(int(hit is not None))
