@@ -173,3 +173,14 @@ def test_second_pass_adjudication_is_applied(corpus_dir, records):
         got = sorted((s["label"], r.text[s["start"] : s["end"]]) for s in r.spans)
         want = sorted((lab, q.rstrip(".,;:!?… ")) for lab, q in rec["spans"])
         assert got == want, eid
+
+
+def test_splits_follow_the_pinned_writer_assignment(corpus_dir, splits):
+    """Dev and test are frozen by writer (writer_splits.json); new writers only join train."""
+    import json
+
+    pinned = json.loads((corpus_dir / "writer_splits.json").read_text(encoding="utf-8"))
+    by_split = {s: {r.author for r in rs} for s, rs in splits.items()}
+    assert by_split["dev"] == set(pinned["dev"])
+    assert by_split["test"] == set(pinned["test"])
+    assert set(pinned["train"]) <= by_split["train"]

@@ -6,11 +6,17 @@ Entries keep the order they were written in; ids are assigned per writer
 is chosen among seeded shuffles to keep each split's label mix close to the
 whole corpus.
 
-    python corpora/tools/build_corpus.py
+Once chosen, the assignment is pinned in ``writer_splits.json``: later builds
+keep every listed writer in its split, so dev and test stay the same entries
+across corpus releases and results stay comparable, and writers added later go
+to train. ``--resplit`` ignores the pinned file and splits all writers afresh.
+
+    python corpora/tools/build_corpus.py [--resplit]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -25,6 +31,7 @@ from drafts import LABELS, parse_file, summarize  # noqa: E402
 CORPUS = HERE.parent / "journal-breakthroughs"
 SEED = 20261128
 FRACTIONS = (0.70, 0.15, 0.15)
+PINNED = CORPUS / "writer_splits.json"
 
 
 def _label_mix(entries: list[dict]) -> list[float]:
@@ -63,8 +70,19 @@ def split_writers(entries: list[dict]) -> dict[str, str]:
     return {w: names[k] for w, k in best.items()}
 
 
+def pinned_split(entries: list[dict]) -> dict[str, str]:
+    """Writers keep their pinned split; writers the file does not list go to train."""
+    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    split = {w: name for name, writers in pinned.items() for w in writers}
+    return {e["author"]: split.get(e["author"], "train") for e in entries}
+
+
 def main() -> int:
-    files = sorted((CORPUS / "drafts").glob("batch*.txt"))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--resplit", action="store_true", help="split all writers afresh and re-pin")
+    args = ap.parse_args()
+    # Numeric order (batch2 before batch10) keeps earlier entries in their place.
+    files = sorted((CORPUS / "drafts").glob("batch*.txt"), key=lambda f: int(f.stem[len("batch"):]))
     entries, problems = [], []
     for f in files:
         e, p = parse_file(f)
@@ -78,7 +96,12 @@ def main() -> int:
     for e in entries:
         per_writer[e["author"]] += 1
         e["id"] = f"{e['author']}-{per_writer[e['author']]:03d}"
-    split = split_writers(entries)
+    resplit = args.resplit or not PINNED.exists()
+    split = split_writers(entries) if resplit else pinned_split(entries)
+    if resplit:
+        names = ("train", "dev", "test")
+        PINNED.write_text(json.dumps({n: sorted(w for w, s in split.items() if s == n) for n in names}, indent=1)
+                          + "\n", encoding="utf-8")
     out = {name: [] for name in ("train", "dev", "test")}
     for e in entries:
         out[split[e["author"]]].append(e)
