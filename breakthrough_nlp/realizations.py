@@ -25,7 +25,10 @@ Four learned parts (five with the optional reranker) and one rule layer, each do
    ``values`` or ``other``).
 
 Output follows spaCy's spancat convention: ``doc.spans["realizations"]`` with one
-score per span in ``.attrs["scores"]``. Every sentence considered is kept in
+score per span in ``.attrs["scores"]``: the probability that the span matches a
+realization by the guide's overlap rule (the strongest sentence's score, mapped
+by a sigmoid fitted on training spans decoded from cross-fitted scores; a
+sentence can read like an insight while the span's extent still misses). Every sentence considered is kept in
 ``doc.spans["realization_candidates"]`` with ``.attrs["scores"]`` and
 ``.attrs["reasons"]`` ("accepted", "below threshold", "joined to a neighbouring
 realization", or a context category and the words that triggered it), so a
@@ -51,7 +54,7 @@ from spacy.util import registry
 from . import model_io
 from .context import ContextMatcher, Modifier, default_rules
 from .extensions import register_extensions
-from .features import CONTEXT_KEY
+from .features import CONTEXT_KEY, _logits
 from .labels import ACCEPTED, BELOW_THRESHOLD, CANDIDATES_KEY, JOINED, SPANS_KEY
 from .tokens import clause_candidates, sentence_units, token_info
 
@@ -162,6 +165,8 @@ class RealizationMarker:
         self.join_threshold = 0.5
         self.max_extend = 3
         self.extend_floor = 0.0
+        # (slope, intercept) on the log-odds of a span's strongest sentence, or None.
+        self.span_calibration: tuple[float, float] | None = None
         self.meta: dict[str, Any] = {}
         # Set by ``memoized()`` while training sweeps thresholds over the same docs.
         self._memo: dict[str, dict] | None = None
@@ -290,7 +295,7 @@ class RealizationMarker:
         labels = self._label(spans)
         marked: list[list[tuple[Span, float]]] = [[] for _ in docs]
         for (owner, g), span, label in zip(groups, spans, labels):
-            score = float(max(scores[k] for k in g))
+            score = self.span_score(float(max(scores[k] for k in g)))
             marked[owner].append((Span(docs[owner], span.start, span.end, label=label), score))
         cands: list[list[int]] = [[] for _ in docs]
         for k, owner in enumerate(owners):
@@ -305,6 +310,14 @@ class RealizationMarker:
             cgroup.attrs["scores"] = [round(float(scores[k]), 6) for k in cands[i]]
             cgroup.attrs["reasons"] = [final[k] for k in cands[i]]
             doc.spans[self.candidates_key] = cgroup
+
+    def span_score(self, sentence_score: float) -> float:
+        """A marked span's score from its strongest sentence's score (see ``span_calibration``)."""
+        if self.span_calibration is None:
+            return sentence_score
+        slope, intercept = self.span_calibration
+        z = slope * float(_logits(sentence_score)) + intercept
+        return float(1.0 / (1.0 + np.exp(-z)))
 
     def _group(
         self,
@@ -484,6 +497,7 @@ class RealizationMarker:
             "join_threshold": self.join_threshold,
             "max_extend": self.max_extend,
             "extend_floor": self.extend_floor,
+            "span_calibration": None if self.span_calibration is None else list(self.span_calibration),
             "spans_key": self.spans_key,
             "candidates_key": self.candidates_key,
             "meta": self.meta,
@@ -544,6 +558,8 @@ class RealizationMarker:
         self.join_threshold = float(cfg.get("join_threshold", self.join_threshold))
         self.max_extend = int(cfg.get("max_extend", self.max_extend))
         self.extend_floor = float(cfg.get("extend_floor", self.extend_floor))
+        cal = cfg.get("span_calibration")  # absent in models saved before it existed
+        self.span_calibration = None if cal is None else (float(cal[0]), float(cal[1]))
         self.meta = cfg.get("meta", {})
         if context is not None:
             data = dict(context)

@@ -51,6 +51,7 @@ class TrainConfig:
     doc_lexicon_weight: float = 0.5
     doc_shape_features: bool = False
     doc_span_evidence: bool = True
+    calibrate_span_scores: bool = True
     unit_C: float = 4.0
     unit_context_window: int = 6
     unit_next_window: int = 6
@@ -361,10 +362,19 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     dev_spans = span_prf(dev, dev_docs)
     for doc in dev_docs:
         doc.user_data.pop(CONTEXT_KEY, None)
-    if cfg.doc_span_evidence:
-        marker.decode(train_docs, t.units, t.owners.tolist(), tr_scores, t.mods, marker.threshold)
+    # Spans decoded from cross-fitted scores look like spans on new text: they give
+    # the span-score calibration and, with doc_span_evidence, the categorizer's evidence.
+    with marker.memoized():
+        if cfg.calibrate_span_scores:
+            marker.decode(train_docs, t.units, t.owners.tolist(), tr_scores, t.mods, marker.threshold)
+            marker.span_calibration = fit_span_calibration(train, train_docs)
+        if cfg.doc_span_evidence:
+            marker.decode(train_docs, t.units, t.owners.tolist(), tr_scores, t.mods, marker.threshold)
     for doc in train_docs:
         doc.user_data.pop(CONTEXT_KEY, None)
+        if not cfg.doc_span_evidence:
+            for key in (marker.spans_key, marker.candidates_key):
+                doc.spans.pop(key, None)
 
     Y = label_matrix(train)
     if (Y.sum(axis=0) < cfg.calibration_folds).any():
@@ -391,6 +401,33 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
     nlp.meta["training"] = info
     logger.info("trained in %.1fs", info["train_seconds"])
     return nlp
+
+
+def fit_span_calibration(records: list[Record], docs: list[Doc]) -> tuple[float, float] | None:
+    """(slope, intercept) mapping a span's strongest-sentence log-odds to P(it overlap-matches gold).
+
+    ``docs`` carry spans decoded without calibration, so their scores are the
+    strongest sentences' scores. A sentence score says "this reads like an
+    insight"; whether the marked words match the gold span also depends on the
+    extent, so the span's own probability is lower and flatter. Returns None
+    when every span matched or none did.
+    """
+    from .evaluation import _text_of, match_spans, predicted_spans
+    from .features import _logits
+
+    x, y = [], []
+    for rec, doc in zip(records, docs):
+        pred = predicted_spans(doc)
+        matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans],
+                                 [(s, e) for s, e, _, _ in pred], _text_of(doc, rec))
+        hits = {j for _, j in matched}
+        for j, (_, _, _, score) in enumerate(pred):
+            x.append(score)
+            y.append(int(j in hits))
+    if len(set(y)) < 2:
+        return None
+    model = LogisticRegression(C=1.0).fit(_logits(x).reshape(-1, 1), y)
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
 def _unit_weights(t: SpanTargets, cfg: TrainConfig, idx: np.ndarray | None = None) -> dict[str, Any]:
