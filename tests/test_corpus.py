@@ -39,9 +39,11 @@ def test_size_writers_and_split_by_writer(splits, records):
     assert not (by_split["train"] & by_split["dev"])
     assert not (by_split["train"] & by_split["test"])
     assert not (by_split["dev"] & by_split["test"])
-    shares = {s: len(rs) / len(records) for s, rs in splits.items()}
-    assert 0.62 <= shares["train"] <= 0.78
-    assert 0.10 <= shares["dev"] <= 0.20 and 0.10 <= shares["test"] <= 0.20
+    # Dev and test were split 15/15 by writer and are frozen (writer_splits.json); later
+    # batches only grow train, so bound their size, not their share.
+    assert len(splits["train"]) >= 0.6 * len(records)
+    for name in ("dev", "test"):
+        assert len(splits[name]) >= 250 and len(by_split[name]) >= 12
 
 
 def test_label_balance(records):
