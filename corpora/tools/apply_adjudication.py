@@ -1,4 +1,4 @@
-"""Apply ``second_pass/adjudication.md`` to the corpus drafts.
+"""Apply ``second_pass/adjudication*.md`` (one file per adjudication round) to the corpus drafts.
 
 Each adjudicated entry lists its final labels and spans (quotes of the entry
 text). This rewrites the matching draft entry's header labels and ``--- span:``
@@ -51,8 +51,20 @@ def read_adjudication(path: Path) -> dict[str, dict]:
     return out
 
 
+def read_all() -> dict[str, dict]:
+    """Every adjudication round (``second_pass/adjudication*.md``), merged by entry id."""
+    decisions: dict[str, dict] = {}
+    for path in sorted((CORPUS / "second_pass").glob("adjudication*.md")):
+        round_ = read_adjudication(path)
+        twice = sorted(set(round_) & set(decisions))
+        if twice:
+            raise SystemExit(f"{path}: entries already adjudicated in an earlier round: {', '.join(twice)}")
+        decisions.update(round_)
+    return decisions
+
+
 def apply(dry_run: bool = False) -> int:
-    decisions = read_adjudication(CORPUS / "second_pass" / "adjudication.md")
+    decisions = read_all()
     seen: Counter[str] = Counter()
     found: set[str] = set()
     changed = 0

@@ -1,7 +1,9 @@
 """Second, independent labelling of a 10% sample, and agreement with the first pass.
 
-    python corpora/tools/second_pass.py sample    # writes second_pass/blind.txt (ids and texts only)
-    python corpora/tools/second_pass.py agree     # reads second_pass/labels*.txt, prints agreement
+    python corpora/tools/second_pass.py sample    # writes second_pass/blind.txt (ids and texts only,
+                                                  # sampled entries no second reader has labelled yet)
+    python corpora/tools/second_pass.py agree [labels_4.txt ...]   # reads second_pass/labels*.txt
+                                                  # (or the files named), prints agreement
 
 The sample is every entry whose id hashes to 0 mod 10 (stable as the corpus grows).
 The second reader sees only the annotation guide and ``blind.txt``, and writes::
@@ -49,9 +51,19 @@ def _extra_ids() -> frozenset[str]:
     return frozenset(path.read_text().split()) if path.exists() else frozenset()
 
 
+def _labelled_ids() -> set[str]:
+    """Ids that a second reader has already labelled (any ``labels*.txt``)."""
+    ids: set[str] = set()
+    for path in OUT.glob("labels*.txt"):
+        ids |= {m.group(1) for m in map(HEADER.match, path.read_text(encoding="utf-8").splitlines()) if m}
+    return ids
+
+
 def sample() -> None:
+    """Write the sampled entries that no second reader has labelled yet to ``blind.txt``."""
     OUT.mkdir(exist_ok=True)
-    rows = [r for r in _records() if in_sample(r["id"])]
+    done = _labelled_ids()
+    rows = [r for r in _records() if in_sample(r["id"]) and r["id"] not in done]
     with (OUT / "blind.txt").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(f"=== id: {r['id']}\n{r['text']}\n\n")
@@ -98,14 +110,20 @@ def kappa(a: list[int], b: list[int]) -> float:
     return (po - pe) / (1 - pe) if pe < 1 else 1.0
 
 
-def agree() -> dict:
+def agree(*files: str) -> dict:
+    """Agreement over every ``labels*.txt``, or over the given label files only.
+
+    Compare a pass with the first labels before adjudication changes them: once
+    disagreements are settled, the corpus holds the decisions, not the first pass.
+    """
     sys.path.insert(0, str(HERE.parents[1]))
     import spacy
 
     from breakthrough_nlp.evaluation import match_spans
 
     rows = {r["id"]: r for r in _records() if in_sample(r["id"])}
-    second, problems = read_second(sorted(OUT.glob("labels*.txt")), {k: v["text"] for k, v in rows.items()})
+    paths = [OUT / f for f in files] if files else sorted(OUT.glob("labels*.txt"))
+    second, problems = read_second(paths, {k: v["text"] for k, v in rows.items()})
     for p in problems:
         print("PROBLEM", p)
     ids = sorted(set(rows) & set(second))
@@ -140,4 +158,4 @@ def agree() -> dict:
 
 
 if __name__ == "__main__":
-    {"sample": sample, "agree": agree}[sys.argv[1]]()
+    {"sample": sample, "agree": agree}[sys.argv[1]](*sys.argv[2:])
