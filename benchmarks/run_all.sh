@@ -12,8 +12,16 @@ done
 echo "== pepys, pipeline retrained with the reranker"
 python benchmarks/pepys.py --train-config '{"entry_context": true}' --json benchmarks/results/pepys_reranker.json \
   2>&1 | grep -v Warning | tee benchmarks/results/pepys_reranker.txt
+echo "== pepys, pipeline retrained with one weight per gold span"
+python benchmarks/pepys.py --train-config '{"unit_weighting": "span"}' --json benchmarks/results/pepys_span_weighting.json \
+  2>&1 | grep -v Warning | tee benchmarks/results/pepys_span_weighting.txt
 echo "== cross_validation"
-python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": true}' --config '{"entry_context": true, "unit_C": 8.0}' \
+python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": true}' --config '{"unit_weighting": "span"}' \
+  --config '{"unit_weighting": "span", "entry_context": true}' \
   --json benchmarks/results/cross_validation.json 2>&1 | grep -v Warning | tee benchmarks/results/cross_validation.txt
+echo "== added_data"
+python benchmarks/added_data.py --json benchmarks/results/added_data.json 2>&1 | grep -v Warning | tee benchmarks/results/added_data.txt
+echo "== pepys_judged (scores the stored blind judgement; re-sampling needs a new reader, see the script)"
+python benchmarks/pepys_judged.py score --json benchmarks/results/pepys_judged.json | tee benchmarks/results/pepys_judged.txt
 breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl | tee benchmarks/results/evaluate_test.txt
 breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl --json > benchmarks/results/evaluate_test.json
