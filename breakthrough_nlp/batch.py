@@ -179,6 +179,7 @@ def run_annotate(
     *,
     fmt: str = "auto",
     model: str | None = None,
+    span_threshold: float | None = None,
     n_process: int = 1,
     batch_size: int = 64,
     quiet: bool = False,
@@ -204,7 +205,7 @@ def run_annotate(
     if n_process < 1:
         raise ValueError("--n-process must be at least 1")
     opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors)
-    nlp = load(model, trusted=trusted)
+    nlp = load(model, trusted=trusted, span_threshold=span_threshold)
     done = store.done_rows() if resume and store.exists() else []
     prior = [r["status"] == "ok" for rows in store.rows() for r in rows] if done else []
     entries = iter_inputs(inputs, fmt, opts)

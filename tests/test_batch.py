@@ -114,3 +114,27 @@ def test_n_process_two_matches_one(tmp_path):
     a = pd.read_json(tmp_path / "a.jsonl", lines=True)
     b = pd.read_json(tmp_path / "b.jsonl", lines=True)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_span_threshold_marks_fewer_spans_in_every_process(tmp_path, corpus_dir):
+    lines = (corpus_dir / "test.jsonl").read_text(encoding="utf-8").splitlines()[:60]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    main(["annotate", str(src), "-o", str(tmp_path / "default.jsonl"), "--quiet"])
+    main(["annotate", str(src), "-o", str(tmp_path / "strict.jsonl"), "--quiet", "--span-threshold", "0.8"])
+    main(["annotate", str(src), "-o", str(tmp_path / "strict2.jsonl"), "--quiet", "--span-threshold", "0.8",
+          "--n-process", "2", "--batch-size", "8"])
+    default = pd.read_json(tmp_path / "default.jsonl", lines=True)
+    strict = pd.read_json(tmp_path / "strict.jsonl", lines=True)
+    assert len(strict) == len(default) == 60
+    assert 0 < strict["n_realizations"].sum() < default["n_realizations"].sum()
+    pd.testing.assert_frame_equal(strict, pd.read_json(tmp_path / "strict2.jsonl", lines=True))
+
+
+def test_span_threshold_is_checked(tmp_path, capsys):
+    import breakthrough_nlp
+
+    with pytest.raises(ValueError, match="span_threshold must be between 0 and 1"):
+        breakthrough_nlp.load(span_threshold=1.5)
+    nlp = breakthrough_nlp.load(span_threshold=0.6)
+    assert nlp.get_pipe("breakthrough_realizations").threshold == 0.6
