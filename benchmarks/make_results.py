@@ -190,6 +190,47 @@ def reranker_table() -> str:
     return "\n".join(out)
 
 
+def added_data_table() -> str:
+    a = load("added_data")
+    out = [f"Writer folds of the {a['original_entries']:,} original train + dev entries (batches 1–9), each model trained "
+           f"on the same remaining original writers, without and with the {a['added_entries']:,} entries of batches "
+           f"10–19 (`python benchmarks/added_data.py`; {a['folds']} folds, test never used). Differences are paired "
+           "by fold: mean [smallest, largest].", "",
+           "| metric | without added writers | with added writers | difference |", "|---|---|---|---|"]
+    names = {"span_overlap_f1": "span overlap F1", "span_exact_f1": "span exact F1",
+             "span_label_accuracy": "span label accuracy", "entry_macro_f1": "entry macro-F1"}
+    for m, name in names.items():
+        d = a["difference"][m]
+        out.append(f"| {name} | {a['without'][m]:.3f} | {a['with'][m]:.3f} | "
+                   f"{d['mean']:+.3f} [{d['min']:+.3f}, {d['max']:+.3f}] |")
+    return "\n".join(out)
+
+
+def pepys_judged_table() -> str:
+    j = load("pepys_judged")
+    out = [f"Spans marked in the Pepys diary, judged blind by the annotation guide ({j['items_judged']} pooled items; "
+           "`python benchmarks/pepys_judged.py score`):", "",
+           "| model | spans in the diary | entries with a span | judged | realizations | precision [95% CI] | "
+           "estimated realizations found |", "|---|---|---|---|---|---|---|"]
+    for name, r in j["models"].items():
+        lo, hi = r["precision_95ci"]
+        out.append(f"| {name} | {r['spans_in_diary']:,} | {r['share_of_entries_with_a_span']:.1%} | {r['judged']} | "
+                   f"{r['realizations']} | {r['precision']:.3f} [{lo:.3f}, {hi:.3f}] | "
+                   f"{r['estimated_realizations_found']} |")
+    return "\n".join(out)
+
+
+def pepys_sweep_table() -> str:
+    rows = load("pepys").get("threshold_sweep", [])
+    out = ["| sentence threshold | Pepys entries with a span | Pepys spans | test overlap precision | "
+           "test overlap recall | test overlap F1 |", "|---|---|---|---|---|---|"]
+    for k, r in enumerate(rows):
+        name = f"{r['threshold']}" + (" (stored)" if k == 0 else "")
+        out.append(f"| {name} | {r['pepys_share_with_a_span']:.1%} | {r['pepys_spans']:,} | "
+                   f"{r['test_overlap_precision']:.3f} | {r['test_overlap_recall']:.3f} | {r['test_overlap_f1']:.3f} |")
+    return "\n".join(out)
+
+
 def goemotions_training_table() -> str:
     g = load("goemotions_training")
     out = [f"Retrained with and without GoEmotions train ({g['goemotions_train_records_added']:,} comments added: every "
@@ -261,5 +302,7 @@ if __name__ == "__main__":
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
                       ("Cross-validation", cross_validation_table), ("The optional reranker", reranker_table),
                       ("Pretrained sentence embeddings", embedding_probe_table),
-                      ("Pepys", pepys_summary), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
+                      ("Pepys", pepys_summary), ("Pepys, judged blind", pepys_judged_table),
+                      ("Pepys, higher span thresholds", pepys_sweep_table),
+                      ("Added writers (batches 10-19)", added_data_table), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
         print(f"### {title}\n\n{fn()}\n")

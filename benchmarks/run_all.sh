@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
-for name in memory speed accuracy goemotions goemotions_training span_errors learning_curve pepys feature_selection; do
+for name in memory speed accuracy goemotions goemotions_training span_errors learning_curve feature_selection; do
   echo "== $name"
   python "benchmarks/$name.py" --json "benchmarks/results/$name.json" 2>&1 | grep -v Warning | tee "benchmarks/results/$name.txt"
 done
+echo "== pepys"
+python benchmarks/pepys.py --sweep 0.6 0.7 0.8 --json benchmarks/results/pepys.json 2>&1 | grep -v Warning | tee benchmarks/results/pepys.txt
 echo "== pepys, pipeline retrained with the reranker"
 python benchmarks/pepys.py --train-config '{"entry_context": true}' --json benchmarks/results/pepys_reranker.json \
   2>&1 | grep -v Warning | tee benchmarks/results/pepys_reranker.txt
