@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cross_validation import METRICS, fold_scores  # noqa: E402
+from cross_validation import METRICS, fold_scores, paired, show_paired  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from breakthrough_nlp.corpus import load_splits  # noqa: E402
@@ -67,15 +67,12 @@ def main() -> int:
         a = np.asarray([f[m] for f in rows["without"]])
         b = np.asarray([f[m] for f in rows["with"]])
         out["without"][m], out["with"][m] = round(float(a.mean()), 4), round(float(b.mean()), 4)
-        d = b - a
-        out["difference"][m] = {"mean": round(float(d.mean()), 4), "min": round(float(d.min()), 4),
-                                "max": round(float(d.max()), 4)}
+        out["difference"][m] = paired(b - a)
     print(f"\nmeans over {args.folds} folds of the {len(pool)} original train+dev entries; "
           f"'with' adds {len(added)} entries of later writers to each training set")
     for m in METRICS:
-        d = out["difference"][m]
         print(f"  {m:<22} without {out['without'][m]:.3f}  with {out['with'][m]:.3f}  "
-              f"diff {d['mean']:+.3f} [{d['min']:+.3f}, {d['max']:+.3f}]")
+              f"diff {show_paired(out['difference'][m])}")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     return 0

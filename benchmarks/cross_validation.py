@@ -36,6 +36,15 @@ from breakthrough_nlp.training import TrainConfig, fit_pipeline  # noqa: E402
 METRICS = ("span_overlap_f1", "span_exact_f1", "span_label_accuracy", "entry_macro_f1")
 
 
+def paired(diff: np.ndarray) -> dict[str, float]:
+    """Mean, smallest and largest of per-fold differences."""
+    return {"mean": round(float(diff.mean()), 4), "min": round(float(diff.min()), 4), "max": round(float(diff.max()), 4)}
+
+
+def show_paired(d: dict[str, float]) -> str:
+    return f"{d['mean']:+.3f} [{d['min']:+.3f}, {d['max']:+.3f}]"
+
+
 def fold_scores(cfg: TrainConfig, train, dev, test) -> dict[str, float]:
     nlp = fit_pipeline(train, dev, cfg)
     r = evaluate(nlp, test)
@@ -76,16 +85,14 @@ def main() -> int:
             vals = np.asarray([f[m] for f in results[c]])
             row[m] = round(float(vals.mean()), 4)
             if c:
-                diff = vals - np.asarray([f[m] for f in results[0]])
-                row[f"{m}_diff"] = {"mean": round(float(diff.mean()), 4), "min": round(float(diff.min()), 4),
-                                    "max": round(float(diff.max()), 4)}
+                row[f"{m}_diff"] = paired(vals - np.asarray([f[m] for f in results[0]]))
         out.append(row)
     print(f"\nmeans over {args.folds} writer folds of train+dev ({len(pool)} entries); differences against config 0")
     for c, row in enumerate(out):
         print(f"config {c} {row['config']}")
         for m in METRICS:
             d = row.get(f"{m}_diff")
-            extra = f"   diff {d['mean']:+.3f} [{d['min']:+.3f}, {d['max']:+.3f}]" if d else ""
+            extra = f"   diff {show_paired(d)}" if d else ""
             print(f"  {m:<22} {row[m]:.3f}{extra}")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
