@@ -192,8 +192,8 @@ def reranker_table() -> str:
 
 def added_data_table() -> str:
     a = load("added_data")
-    out = [f"Writer folds of the {a['original_entries']:,} original train + dev entries (batches 1–9), each model trained "
-           f"on the same remaining original writers, without and with the {a['added_entries']:,} entries of batches "
+    out = [f"Writer folds of the {a['original_entries']:,} original train + dev entries (batches 1–9), each model "
+           f"trained on the same remaining original writers, without and with the {a['added_entries']:,} entries of batches "
            f"10–19 (`python benchmarks/added_data.py`; {a['folds']} folds, test never used). Differences are paired "
            "by fold: mean [smallest, largest].", "",
            "| metric | without added writers | with added writers | difference |", "|---|---|---|---|"]

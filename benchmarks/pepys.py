@@ -84,12 +84,14 @@ def sweep(model, entries: list[dict], thresholds: list[float]) -> list[dict]:
         marker.threshold = float(t)
         marked = [len(d.spans["realizations"]) for d in nlp.pipe(texts, batch_size=64)]
         r = span_prf(test, list(nlp.pipe(rec.text for rec in test)))["overlap"]
-        row = {"threshold": round(float(t), 3), "pepys_share_with_a_span": round(sum(k > 0 for k in marked) / len(texts), 4),
+        share = round(sum(k > 0 for k in marked) / len(texts), 4)
+        row = {"threshold": round(float(t), 3), "pepys_share_with_a_span": share,
                "pepys_spans": sum(marked), "test_overlap_precision": r["precision"], "test_overlap_recall": r["recall"],
                "test_overlap_f1": r["f1"]}
         rows.append(row)
         print("threshold {threshold}: Pepys entries with a span {pepys_share_with_a_span:.1%} ({pepys_spans} spans); "
-              "test overlap P {test_overlap_precision:.3f} R {test_overlap_recall:.3f} F1 {test_overlap_f1:.3f}".format(**row))
+              "test overlap P {test_overlap_precision:.3f} R {test_overlap_recall:.3f} "
+              "F1 {test_overlap_f1:.3f}".format(**row))
     return rows
 
 

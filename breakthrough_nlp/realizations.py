@@ -28,8 +28,9 @@ Output follows spaCy's spancat convention: ``doc.spans["realizations"]`` with on
 score per span in ``.attrs["scores"]``: the probability that the span matches a
 realization by the guide's overlap rule (the strongest sentence's score, mapped
 by a sigmoid fitted on training spans decoded from cross-fitted scores; a
-sentence can read like an insight while the span's extent still misses). Every sentence considered is kept in
-``doc.spans["realization_candidates"]`` with ``.attrs["scores"]`` and
+sentence can read like an insight while the span's extent still misses). Every
+sentence considered is kept in ``doc.spans["realization_candidates"]`` with
+``.attrs["scores"]`` (the detector's own, per sentence) and
 ``.attrs["reasons"]`` ("accepted", "below threshold", "joined to a neighbouring
 realization", or a context category and the words that triggered it), so a
 researcher can see why something was *not* marked.

@@ -61,7 +61,8 @@ def test_shipped_span_scores_map_the_strongest_sentence_score(nlp):
     seen = 0
     for doc in nlp.pipe(texts):
         cands = doc.spans["realization_candidates"]
-        kept = [(c, s) for c, s, r in zip(cands, cands.attrs["scores"], cands.attrs["reasons"]) if r in (ACCEPTED, JOINED)]
+        kept = [(c, s) for c, s, r in zip(cands, cands.attrs["scores"], cands.attrs["reasons"])
+                if r in (ACCEPTED, JOINED)]
         group = doc.spans["realizations"]
         for span, score in zip(group, group.attrs["scores"]):
             inside = [s for c, s in kept if c.start < span.end and c.end > span.start]
