@@ -222,12 +222,14 @@ def pepys_judged_table() -> str:
 
 def pepys_sweep_table() -> str:
     rows = load("pepys").get("threshold_sweep", [])
-    out = ["| sentence threshold | Pepys entries with a span | Pepys spans | test overlap precision | "
-           "test overlap recall | test overlap F1 |", "|---|---|---|---|---|---|"]
+    out = ["| sentence threshold | Pepys entries with a span | Pepys spans | Pepys entries with a label | "
+           "test overlap precision | test overlap recall | test overlap F1 | test entry macro-F1 |",
+           "|---|---|---|---|---|---|---|---|"]
     for k, r in enumerate(rows):
         name = f"{r['threshold']}" + (" (stored)" if k == 0 else "")
         out.append(f"| {name} | {r['pepys_share_with_a_span']:.1%} | {r['pepys_spans']:,} | "
-                   f"{r['test_overlap_precision']:.3f} | {r['test_overlap_recall']:.3f} | {r['test_overlap_f1']:.3f} |")
+                   f"{r['pepys_share_with_any_label']:.1%} | {r['test_overlap_precision']:.3f} | "
+                   f"{r['test_overlap_recall']:.3f} | {r['test_overlap_f1']:.3f} | {r['test_entry_macro_f1']:.3f} |")
     return "\n".join(out)
 
 

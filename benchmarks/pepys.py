@@ -9,10 +9,12 @@ highest-scoring spans (nearly all false positives by the guide: the diary is
 17th-century narrative, far longer per entry than any training entry).
 ``--train-config '{"entry_context": true}'`` first retrains the pipeline with
 those ``TrainConfig`` overrides and runs that model instead: how an option
-behaves on text unlike the corpus. ``--sweep 0.6 0.7`` also reruns the span marker
-at those sentence thresholds (instead of the tuned one) and reports, for each, the
-Pepys share of entries with a span next to span precision/recall/F1 on the corpus
-test split: what a higher threshold buys on long real diaries and costs in domain.
+behaves on text unlike the corpus. ``--sweep 0.6 0.7`` also reruns the pipeline
+with those span sentence thresholds (instead of the tuned one) and reports, for each,
+the Pepys shares of entries with a span and with a label next to span
+precision/recall/F1 and entry macro-F1 on the corpus test split: what a higher
+threshold buys on long real diaries and costs in domain. Entry labels move too: the
+categorizer reads the marked spans as evidence.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def main() -> int:
 def sweep(model, entries: list[dict], thresholds: list[float]) -> list[dict]:
     """Pepys share of entries with a span, and test-split span P/R/F1, at each sentence threshold."""
     from breakthrough_nlp.corpus import read_jsonl
-    from breakthrough_nlp.evaluation import span_prf
+    from breakthrough_nlp.evaluation import label_prf, span_prf
 
     nlp = model if model is not None else breakthrough_nlp.load()
     marker = nlp.get_pipe("breakthrough_realizations")
@@ -82,16 +84,20 @@ def sweep(model, entries: list[dict], thresholds: list[float]) -> list[dict]:
     rows = []
     for t in [marker.threshold] + list(thresholds):
         marker.threshold = float(t)
-        marked = [len(d.spans["realizations"]) for d in nlp.pipe(texts, batch_size=64)]
-        r = span_prf(test, list(nlp.pipe(rec.text for rec in test)))["overlap"]
+        docs = list(nlp.pipe(texts, batch_size=64))
+        marked = [len(d.spans["realizations"]) for d in docs]
+        test_docs = list(nlp.pipe(rec.text for rec in test))
+        r = span_prf(test, test_docs)["overlap"]
         share = round(sum(k > 0 for k in marked) / len(texts), 4)
         row = {"threshold": round(float(t), 3), "pepys_share_with_a_span": share,
-               "pepys_spans": sum(marked), "test_overlap_precision": r["precision"], "test_overlap_recall": r["recall"],
-               "test_overlap_f1": r["f1"]}
+               "pepys_spans": sum(marked), "pepys_share_with_any_label": round(sum(bool(d._.breakthroughs) for d in docs)
+                                                                            / len(texts), 4),
+               "test_overlap_precision": r["precision"], "test_overlap_recall": r["recall"], "test_overlap_f1": r["f1"],
+               "test_entry_macro_f1": label_prf(test, test_docs)["macro_f1"]}
         rows.append(row)
-        print("threshold {threshold}: Pepys entries with a span {pepys_share_with_a_span:.1%} ({pepys_spans} spans); "
-              "test overlap P {test_overlap_precision:.3f} R {test_overlap_recall:.3f} "
-              "F1 {test_overlap_f1:.3f}".format(**row))
+        print("threshold {threshold}: Pepys entries with a span {pepys_share_with_a_span:.1%} ({pepys_spans} spans), "
+              "with a label {pepys_share_with_any_label:.1%}; test overlap P {test_overlap_precision:.3f} "
+              "R {test_overlap_recall:.3f} F1 {test_overlap_f1:.3f}, entry macro-F1 {test_entry_macro_f1:.3f}".format(**row))
     return rows
 
 

@@ -52,8 +52,9 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False, span_t
     author you trust. ``span_threshold`` replaces the sentence threshold the
     realization marker was tuned with: it was tuned on a corpus dense with
     insights, and on long or real diaries, where they are rare, a higher one
-    (0.6) marks far fewer false alarms (see the model card). Other keyword
-    arguments go to ``spacy.load``.
+    (0.6) marks far fewer false alarms. Entry labels change with it, since the
+    categorizer reads the marked spans as evidence (see the model card). Other
+    keyword arguments go to ``spacy.load``.
     """
     if span_threshold is not None and not 0.0 < float(span_threshold) < 1.0:
         raise ValueError(f"span_threshold must be between 0 and 1 (exclusive), got {span_threshold!r}")

@@ -55,7 +55,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .corpus import read_jsonl
     from .evaluation import evaluate, format_table
 
-    nlp = load(args.model, trusted=args.trusted)
+    nlp = load(args.model, trusted=args.trusted, span_threshold=args.span_threshold)
     records = read_jsonl(args.corpus)
     result = evaluate(nlp, records)
     if args.json:
@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", help="labelled JSONL file (the guide's format)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--trusted", action="store_true")
+    p.add_argument("--span-threshold", type=float, default=None,
+                   help="evaluate spans at this sentence threshold instead of the model's tuned one")
     p.set_defaults(func=_cmd_evaluate)
 
     p = sub.add_parser("validate", help="check a corpus against the annotation guide's format")

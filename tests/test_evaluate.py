@@ -76,3 +76,17 @@ def test_evaluate_cli_table_and_json(fixtures, capsys):
     assert set(result["spans"]["hard_negative_fp_rate"]) == {"trivial", "other_person"}
     cal = result["span_calibration"]
     assert cal["sentences"]["n"] == sum(b["n"] for b in cal["sentences"]["bins"]) > 0
+
+
+def test_evaluate_cli_at_another_span_threshold(corpus_dir, capsys):
+    from breakthrough_nlp.api import default_model_path
+
+    path = str(corpus_dir / "test.jsonl")
+    results = []
+    for extra in ([], ["--span-threshold", "0.8"]):
+        assert main(["evaluate", str(default_model_path()), path, "--json", *extra]) == 0
+        results.append(json.loads(capsys.readouterr().out))
+    tuned, strict = (r["span_calibration"]["spans"]["n"] for r in results)
+    assert 0 < strict < tuned  # fewer marked spans
+    assert results[1]["spans"]["overlap"]["precision"] > results[0]["spans"]["overlap"]["precision"]
+    assert results[1]["entries"] == results[0]["entries"] == 296
