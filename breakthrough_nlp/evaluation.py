@@ -187,6 +187,20 @@ def _bins(p: np.ndarray, y: np.ndarray, bins: int) -> list[dict]:
     return rows
 
 
+def marked_span_hits(records: Sequence[Record], docs: Sequence[Doc]) -> tuple[list[float], list[float]]:
+    """Each marked span's score, and 1.0 where it overlap-matches a gold span of its entry (else 0.0)."""
+    scores, hits = [], []
+    for rec, doc in zip(records, docs):
+        pred = predicted_spans(doc)
+        matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans], [(s, e) for s, e, _, _ in pred],
+                                 _text_of(doc, rec))
+        matched_pred = {j for _, j in matched}
+        for j, (_, _, _, score) in enumerate(pred):
+            scores.append(score)
+            hits.append(float(j in matched_pred))
+    return scores, hits
+
+
 def span_reliability(records: Sequence[Record], docs: Sequence[Doc], bins: int = 5) -> dict[str, Any]:
     """Are the realization scores calibrated? Two reliability tables and Brier scores.
 
@@ -197,7 +211,7 @@ def span_reliability(records: Sequence[Record], docs: Sequence[Doc], bins: int =
     """
     from .labels import CANDIDATES_KEY
 
-    sp, sy, mp, my = [], [], [], []
+    sp, sy = [], []
     for rec, doc in zip(records, docs):
         gold = [strip_closing(rec.text, s["start"], s["end"]) for s in rec.spans]
         cands = doc.spans.get(CANDIDATES_KEY)
@@ -205,13 +219,7 @@ def span_reliability(records: Sequence[Record], docs: Sequence[Doc], bins: int =
             for span, score in zip(cands, cands.attrs.get("scores", [])):
                 sp.append(float(score))
                 sy.append(float(any(covers((span.start_char, span.end_char), g) for g in gold)))
-        pred = predicted_spans(doc)
-        matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans], [(s, e) for s, e, _, _ in pred],
-                                 _text_of(doc, rec))
-        hits = {j for _, j in matched}
-        for j, (_, _, _, score) in enumerate(pred):
-            mp.append(score)
-            my.append(float(j in hits))
+    mp, my = marked_span_hits(records, docs)
     out: dict[str, Any] = {}
     for name, p, y in (("sentences", sp, sy), ("spans", mp, my)):
         p_, y_ = np.asarray(p, dtype=float), np.asarray(y, dtype=float)

@@ -412,18 +412,11 @@ def fit_span_calibration(records: list[Record], docs: list[Doc]) -> tuple[float,
     extent, so the span's own probability is lower and flatter. Returns None
     when every span matched or none did.
     """
-    from .evaluation import _text_of, match_spans, predicted_spans
+    from .evaluation import marked_span_hits
     from .features import _logits
 
-    x, y = [], []
-    for rec, doc in zip(records, docs):
-        pred = predicted_spans(doc)
-        matched, _ = match_spans(doc, [(s["start"], s["end"]) for s in rec.spans],
-                                 [(s, e) for s, e, _, _ in pred], _text_of(doc, rec))
-        hits = {j for _, j in matched}
-        for j, (_, _, _, score) in enumerate(pred):
-            x.append(score)
-            y.append(int(j in hits))
+    x, hits = marked_span_hits(records, docs)
+    y = [int(h) for h in hits]
     if len(set(y)) < 2:
         return None
     model = LogisticRegression(C=1.0).fit(_logits(x).reshape(-1, 1), y)
