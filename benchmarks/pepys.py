@@ -66,32 +66,31 @@ def main() -> int:
     for s in out["top_spans"]:
         print(f"  {s['score']:.3f} {s['label']:<9} {s['text'][:120]!r}")
     if args.sweep:
-        out["threshold_sweep"] = sweep(model, entries, args.sweep)
+        out["threshold_sweep"] = sweep(model, entries, df, args.sweep)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
     return 0
 
 
-def sweep(model, entries: list[dict], thresholds: list[float]) -> list[dict]:
-    """Pepys share of entries with a span, and test-split span P/R/F1, at each sentence threshold."""
+def sweep(model, entries: list[dict], df, thresholds: list[float]) -> list[dict]:
+    """At each sentence threshold: the diary's shares of entries with a span and with a label, and
+    test-split span P/R/F1 and entry macro-F1. ``df`` is the diary annotated at the stored threshold."""
     from breakthrough_nlp.corpus import read_jsonl
     from breakthrough_nlp.evaluation import label_prf, span_prf
 
     nlp = model if model is not None else breakthrough_nlp.load()
     marker = nlp.get_pipe("breakthrough_realizations")
     test = read_jsonl(ROOT / "corpora" / "journal-breakthroughs" / "test.jsonl")
-    texts = [e["text"] for e in entries]
     rows = []
-    for t in [marker.threshold] + list(thresholds):
+    for k, t in enumerate([marker.threshold] + list(thresholds)):
         marker.threshold = float(t)
-        docs = list(nlp.pipe(texts, batch_size=64))
-        marked = [len(d.spans["realizations"]) for d in docs]
+        diary = df if k == 0 else breakthrough_nlp.annotate(entries, nlp)
         test_docs = list(nlp.pipe(rec.text for rec in test))
         r = span_prf(test, test_docs)["overlap"]
-        share = round(sum(k > 0 for k in marked) / len(texts), 4)
-        row = {"threshold": round(float(t), 3), "pepys_share_with_a_span": share,
-               "pepys_spans": sum(marked), "pepys_share_with_any_label": round(sum(bool(d._.breakthroughs) for d in docs)
-                                                                            / len(texts), 4),
+        row = {"threshold": round(float(t), 3),
+               "pepys_share_with_a_span": round(float((diary["n_realizations"] > 0).mean()), 4),
+               "pepys_spans": int(diary["n_realizations"].sum()),
+               "pepys_share_with_any_label": round(float((diary["labels"].str.len() > 0).mean()), 4),
                "test_overlap_precision": r["precision"], "test_overlap_recall": r["recall"], "test_overlap_f1": r["f1"],
                "test_entry_macro_f1": label_prf(test, test_docs)["macro_f1"]}
         rows.append(row)
