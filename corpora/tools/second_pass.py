@@ -4,6 +4,8 @@
                                                   # sampled entries no second reader has labelled yet)
     python corpora/tools/second_pass.py agree [labels_4.txt ...]   # reads second_pass/labels*.txt
                                                   # (or the files named), prints agreement
+    python corpora/tools/second_pass.py disagree disagreements_2.md labels_4.txt labels_5.txt
+                                                  # the entries they disagree on, for the adjudicator
 
 The sample is every entry whose id hashes to 0 mod 10 (stable as the corpus grows).
 The second reader sees only the annotation guide and ``blind.txt``, and writes::
@@ -157,5 +159,36 @@ def agree(*files: str) -> dict:
     return result
 
 
+def disagree(out: str, *files: str) -> int:
+    """Write the entries where the given label files and the first pass differ, side by side.
+
+    The adjudicator's input (``disagreements*.md``); run it before adjudication
+    changes the first pass. Differences are in labels or in the (label, words) of spans.
+    """
+    rows = {r["id"]: r for r in _records() if in_sample(r["id"])}
+    second, problems = read_second([OUT / f for f in files], {k: v["text"] for k, v in rows.items()})
+    if problems:
+        raise SystemExit("\n".join(f"PROBLEM {p}" for p in problems))
+
+    def words(rec: dict, spans: list[dict]) -> list[tuple[str, str]]:
+        return sorted((x["label"], rec["text"][x["start"]:x["end"]].rstrip(".,;:!?… ")) for x in spans)
+
+    lines = [f"# First and second pass, side by side ({', '.join(files)}: entries where they disagree)", ""]
+    n = 0
+    for eid, sec in second.items():
+        rec = rows[eid]
+        if sorted(rec["labels"]) == sorted(sec["labels"]) and words(rec, rec["spans"]) == words(rec, sec["spans"]):
+            continue
+        n += 1
+        lines += [f"## {eid}", "", "```", rec["text"], "```", ""]
+        for name, labels, spans in (("first", rec["labels"], rec["spans"]), ("second", sec["labels"], sec["spans"])):
+            lines.append(f"- {name} pass labels: {', '.join(labels) if labels else '-'}")
+            lines += [f"  - span ({x['label']}): {rec['text'][x['start']:x['end']]!r}" for x in spans]
+        lines.append("")
+    (OUT / out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"{n} of {len(second)} entries disagree; written to {OUT / out}")
+    return n
+
+
 if __name__ == "__main__":
-    {"sample": sample, "agree": agree}[sys.argv[1]](*sys.argv[2:])
+    {"sample": sample, "agree": agree, "disagree": disagree}[sys.argv[1]](*sys.argv[2:])
