@@ -1,8 +1,12 @@
 """How many of the spans marked in Pepys's diary are realizations? A blind judgement.
 
-    python benchmarks/pepys_judged.py sample NAME=MODEL_DIR [NAME=MODEL_DIR ...] [--n 80] [--seed 0]
-    (a reader labels benchmarks/results/pepys_judged/blind.txt, writing judgements.txt)
-    python benchmarks/pepys_judged.py score [--json OUT.json]
+    python benchmarks/pepys_judged.py sample NAME=MODEL_DIR [NAME=MODEL_DIR ...] [--n 80] [--seed 0] [--dir DIR]
+    (a reader labels DIR/blind.txt, writing DIR/judgements.txt)
+    python benchmarks/pepys_judged.py score [--dir DIR] [--json OUT.json]
+
+``--dir`` defaults to ``benchmarks/results/pepys_judged``; each round of judgement
+(a new set of models, a new reader) gets its own directory so earlier rounds stay
+scoreable.
 
 ``benchmarks/pepys.py`` counts what a model marks in the diary (text nobody here
 wrote, unlike the corpus in period, register and length) but cannot say whether
@@ -47,7 +51,7 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def sample(models: list[str], n: int, seed: int) -> None:
+def sample(models: list[str], n: int, seed: int, out: Path = OUT) -> None:
     import breakthrough_nlp
 
     rows = [json.loads(line) for line in PEPYS.open(encoding="utf-8")]
@@ -65,8 +69,8 @@ def sample(models: list[str], n: int, seed: int) -> None:
     picked = {m: sorted(rng.sample(s, min(n, len(s)))) for m, s in marked.items()}
     items = sorted({span for spans in picked.values() for span in spans})
     rng.shuffle(items)
-    OUT.mkdir(parents=True, exist_ok=True)
-    with (OUT / "blind.txt").open("w", encoding="utf-8") as fh:
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "blind.txt").open("w", encoding="utf-8") as fh:
         for k, (i, s, e) in enumerate(items, 1):
             t = texts[i]
             a, b = max(0, s - CONTEXT), min(len(t), e + CONTEXT)
@@ -80,14 +84,14 @@ def sample(models: list[str], n: int, seed: int) -> None:
                   for k, (i, s, e) in enumerate(items, 1)],
         "seed": seed,
     }
-    (OUT / "key.json").write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(items)} items for {len(models)} models written to {OUT / 'blind.txt'}")
+    (out / "key.json").write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(items)} items for {len(models)} models written to {out / 'blind.txt'}")
 
 
-def score() -> dict:
-    key = json.loads((OUT / "key.json").read_text(encoding="utf-8"))
+def score(out: Path = OUT) -> dict:
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
     verdicts: dict[int, bool] = {}
-    for line in (OUT / "judgements.txt").read_text(encoding="utf-8").splitlines():
+    for line in (out / "judgements.txt").read_text(encoding="utf-8").splitlines():
         m = ITEM.match(line)
         if m:
             verdicts[int(m.group(1))] = m.group(2).lower() == "yes"
@@ -116,13 +120,15 @@ def main() -> int:
     p.add_argument("models", nargs="+")
     p.add_argument("--n", type=int, default=80)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--dir", type=Path, default=OUT)
     p = sub.add_parser("score")
+    p.add_argument("--dir", type=Path, default=OUT)
     p.add_argument("--json", default=None)
     args = ap.parse_args()
     if args.cmd == "sample":
-        sample(args.models, args.n, args.seed)
+        sample(args.models, args.n, args.seed, args.dir)
         return 0
-    result = score()
+    result = score(args.dir)
     for model, r in result["models"].items():
         print(f"{model}: precision {r['precision']:.3f} {r['precision_95ci']} ({r['realizations']}/{r['judged']}), "
               f"{r['spans_in_diary']} spans, {r['share_of_entries_with_a_span']:.1%} of entries, "
