@@ -61,6 +61,8 @@ def match_spans(
     g = [strip_closing(text, *x) for x in gold]
     p = [strip_closing(text, *x) for x in pred]
     exact = {(i, j) for i, a in enumerate(g) for j, b in enumerate(p) if a == b}
+    if not g or not p:
+        return [], exact
     arr = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64) if len(doc) else np.zeros((0, 3), dtype=np.int64)
     arr = arr[arr[:, 2] == 0]
     starts, ends = arr[:, 0], arr[:, 0] + arr[:, 1]

@@ -1,17 +1,17 @@
 """``breakthrough_realizations``: mark the spans that read like realizations.
 
-Four learned parts (five with the optional reranker) and one rule layer, each doing one job:
+Five learned parts (four without the reranker) and one rule layer, each doing one job:
 
 1. a **detector** scores every sentence (a calibrated probability that the writer
    expresses an insight there), from hashed words, lexicon rates, the words
    around it and ConText flags;
-2. optionally (``TrainConfig(entry_context=True)``; not in the shipped model) a
-   **reranker** rescores each sentence by where it stands in its entry (how
-   likely the whole entry is to hold a realization, the sentence's rank and gap
-   to the entry's best, its neighbours' scores, its position), with boosted
-   trees calibrated by sigmoid: the detector reads one sentence, the reranker
-   the entry around it. It helps on entries like the corpus's and marks far
-   more on long entries unlike them, so it is off by default;
+2. a **reranker** (``TrainConfig(entry_context=True)``, the default) rescores
+   each sentence by where it stands in its entry (how likely the whole entry is
+   to hold a realization, the sentence's rank and gap to the entry's best, its
+   neighbours' scores, its position), with boosted trees calibrated by sigmoid:
+   the detector reads one sentence, the reranker the entry around it. It needs
+   training entries that are mostly ordinary narration to stay quiet on long
+   real diaries (the corpus's batches 20-25; see the model card);
 3. the **context layer** (:mod:`breakthrough_nlp.context`) rejects sentences whose
    cue sits inside a negated, hypothetical, asked, someone-else's, doubted,
    generic, trivial, sarcastic or quoted scope, and records why;
@@ -254,7 +254,7 @@ class RealizationMarker:
 
     @contextmanager
     def memoized(self) -> Iterator[None]:
-        """Cache join, boundary and label predictions across ``decode`` calls.
+        """Cache context reasons and join, boundary and label predictions across ``decode`` calls.
 
         For threshold sweeps: between calls only the thresholds may change, not
         the docs, units or scores (the cache is keyed by unit index and token
@@ -278,11 +278,18 @@ class RealizationMarker:
     ) -> None:
         """Turn unit scores into ``doc.spans`` (split from scoring so thresholds can be swept cheaply)."""
         jt = self.join_threshold if join_threshold is None else float(join_threshold)
+        memo = self._memo.setdefault("context", {}) if self._memo is not None else None
         reasons: list[str | None] = []
-        for unit, owner, score in zip(units, owners, scores):
+        for k, (unit, owner, score) in enumerate(zip(units, owners, scores)):
             reason = None
             if self.use_context_rules:
-                reason = self._context_reason(docs[owner], unit.start, unit.end, mods_per_doc[owner])
+                key = (k, unit.start, unit.end)
+                if memo is not None and key in memo:
+                    reason = memo[key]
+                else:
+                    reason = self._context_reason(docs[owner], unit.start, unit.end, mods_per_doc[owner])
+                    if memo is not None:
+                        memo[key] = reason
             if reason is None and score < threshold:
                 reason = BELOW_THRESHOLD
             reasons.append(reason)

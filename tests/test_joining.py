@@ -148,7 +148,9 @@ def test_shipped_model_does_not_grow_an_insight_into_an_unrelated_line(nlp):
     doc = nlp("I see now that I always run. Groceries.")
     assert [s.text for s in doc.spans["realizations"]] == ["I see now that I always run"]
     marker = nlp.get_pipe("breakthrough_realizations")
-    assert 0.0 < marker.extend_floor < marker.threshold
+    # The tuned floor may be 0 (then the joiner alone decides, as above); it is never above
+    # the sentence threshold, where growing would be the same as accepting.
+    assert 0.0 <= marker.extend_floor < marker.threshold
 
 
 def test_span_evidence_does_not_count_joined_sentences_as_rejected():

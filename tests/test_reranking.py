@@ -6,6 +6,7 @@ import spacy
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 
+import breakthrough_nlp
 from breakthrough_nlp import model_io
 from breakthrough_nlp.corpus import load_splits
 from breakthrough_nlp.estimators import BoostedTreesClassifier
@@ -156,7 +157,7 @@ def test_explain_shows_both_inputs_of_the_final_score(reranked):
         assert 0.0 <= item["detector_score"] <= 1.0 and 0.0 <= item["score"] <= 1.0
 
 
-def test_reranked_pipeline_round_trips_and_old_files_do_not_linger(reranked, nlp, tmp_path):
+def test_reranked_pipeline_round_trips_and_old_files_do_not_linger(reranked, tmp_path):
     texts = ["I keep choosing people who need rescuing. Every time. I see it now.", "Rain. Bought milk."]
     reranked.to_disk(tmp_path / "m")
     back = spacy.load(tmp_path / "m")
@@ -166,7 +167,9 @@ def test_reranked_pipeline_round_trips_and_old_files_do_not_linger(reranked, nlp
             (s.start, s.end, s.label_) for s in b.spans["realizations"]]
     # Saving a model without a reranker over it removes the reranker's file.
     assert (tmp_path / "m" / "breakthrough_realizations" / "reranker.npz").exists()
-    nlp.to_disk(tmp_path / "m")
+    plain = breakthrough_nlp.load()
+    plain.get_pipe("breakthrough_realizations").reranker = None
+    plain.to_disk(tmp_path / "m")
     assert not (tmp_path / "m" / "breakthrough_realizations" / "reranker.npz").exists()
     assert spacy.load(tmp_path / "m").get_pipe("breakthrough_realizations").reranker is None
 

@@ -85,3 +85,42 @@ def test_train_cli_takes_config_overrides_and_rejects_unknown_ones(corpus_dir, t
     assert "unknown setting(s) entry_contxt" in capsys.readouterr().err
     assert main(["train", str(small), "-o", str(out), "--config", "[1]"]) == 2
     assert "must be a JSON object" in capsys.readouterr().err
+
+
+def test_threshold_data_must_be_known(corpus_dir):
+    train = read_jsonl(corpus_dir / "train.jsonl")[:50]
+    dev = read_jsonl(corpus_dir / "dev.jsonl")[:20]
+    with pytest.raises(ValueError, match="threshold_data must be 'dev' or 'train\\+dev'"):
+        fit_pipeline(train, dev, TrainConfig(threshold_data="test"))
+
+
+def test_training_probabilities_for_thresholds_never_come_from_the_writers_own_model(corpus_dir, monkeypatch):
+    # threshold_data="train+dev" tunes the label thresholds on training entries too; their
+    # probabilities must come from categorizers that never saw the entry's writer.
+    from breakthrough_nlp import training
+    from breakthrough_nlp.training import _cross_fitted_categories, label_matrix
+
+    records = read_jsonl(corpus_dir / "train.jsonl")[:400]
+    docs = make_docs(blank_pipeline(), records)
+    author = {id(d): r.author for d, r in zip(docs, records)}
+    real = training.make_categorizer_model
+    seen = []
+
+    class Recording:
+        def __init__(self, cfg):
+            self.model = real(cfg)
+
+        def fit(self, X, Y):
+            self.authors = {author[id(d)] for d in X}
+            self.model.fit(X, Y)
+            return self
+
+        def predict_proba(self, X):
+            seen.append(self.authors & {author[id(d)] for d in X})
+            return self.model.predict_proba(X)
+
+    monkeypatch.setattr(training, "make_categorizer_model", Recording)
+    Y = label_matrix(records)
+    P = _cross_fitted_categories(records, docs, Y, TrainConfig(doc_span_evidence=False))
+    assert P.shape == Y.shape and ((P >= 0) & (P <= 1)).all()
+    assert len(seen) == 5 and all(not overlap for overlap in seen)
