@@ -28,8 +28,10 @@ for step in $STEPS; do
         --json benchmarks/results/cross_validation.json 2>&1 | run cross_validation ;;
     pepys_judged)  # scores the stored blind judgements; re-sampling needs a new reader (see the script)
       python benchmarks/pepys_judged.py score --json benchmarks/results/pepys_judged.json | tee benchmarks/results/pepys_judged.txt
-      python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged_2 \
-        --json benchmarks/results/pepys_judged_2.json | tee benchmarks/results/pepys_judged_2.txt ;;
+      for round in 2 3; do
+        python benchmarks/pepys_judged.py score --dir "benchmarks/results/pepys_judged_$round" \
+          --json "benchmarks/results/pepys_judged_$round.json" | tee "benchmarks/results/pepys_judged_$round.txt"
+      done ;;
     evaluate)
       breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl | tee benchmarks/results/evaluate_test.txt
       breakthrough-nlp evaluate models/journal_breakthroughs corpora/journal-breakthroughs/test.jsonl --json > benchmarks/results/evaluate_test.json ;;
