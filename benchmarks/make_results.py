@@ -165,28 +165,51 @@ def cross_validation_table() -> str:
 
 
 def reranker_table() -> str:
-    """The optional reranker against the shipped model: in-domain CV, test split, and Pepys."""
+    """The shipped pipeline (with the reranker) against the same training without it: CV, test, Pepys."""
     cv = {json.dumps(r["config"], sort_keys=True): r for r in load("cross_validation")}
-    base, rr = cv.get("{}"), cv.get(json.dumps({"entry_context": True}))
+    rr, base = cv.get("{}"), cv.get(json.dumps({"entry_context": False}))
     cmp = load("compare_reranker")
-    pep, pep_rr = load("pepys"), load("pepys_reranker")
-    out = ["The shipped pipeline against the same training with the reranker (`TrainConfig(entry_context=True)`): "
-           "writer-fold cross-validation over train + dev (`benchmarks/cross_validation.py`), the test split "
-           "(`benchmarks/compare_models.py`, results in `benchmarks/results/compare_reranker.txt`) and the Pepys "
-           "diary (`benchmarks/pepys.py --train-config '{\"entry_context\": true}'`).", "",
+    pep, pep_plain = load("pepys"), load("pepys_no_reranker")
+    out = ["The shipped pipeline (with the reranker) against the same training without it "
+           "(`TrainConfig(entry_context=False)`): writer-fold cross-validation over train + dev "
+           "(`benchmarks/cross_validation.py`), the test split (`benchmarks/compare_models.py`, results in "
+           "`benchmarks/results/compare_reranker.txt`) and the Pepys diary "
+           "(`benchmarks/pepys.py --train-config '{\"entry_context\": false}'`).", "",
            "| pipeline | CV span overlap F1 | CV span exact F1 | CV entry macro-F1 | test span overlap F1 | "
            "test span exact F1 | test entry macro-F1 | Pepys entries with a span | Pepys spans per 1,000 words |",
            "|---|---|---|---|---|---|---|---|---|"]
-    for name, c, t, p in (("shipped (no reranker)", base, cmp["old test"], pep),
-                          ("with the reranker", rr, cmp["new test"], pep_rr)):
+    for name, c, t, p in (("without the reranker", base, cmp["old test"], pep_plain),
+                          ("shipped (with the reranker)", rr, cmp["new test"], pep)):
         out.append(f"| {name} | {c['span_overlap_f1']:.3f} | {c['span_exact_f1']:.3f} | {c['entry_macro_f1']:.3f} | "
                    f"{t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {t['macro_f1_own_thresholds']:.3f} | "
                    f"{p['share_with_a_span']:.1%} | {p['spans_per_1000_words']:.2f} |")
     out.append("")
-    out.append("Test-split differences, reranker minus shipped, paired bootstrap 95% CI: "
+    out.append("Test-split differences, with minus without the reranker, paired bootstrap 95% CI: "
                f"span overlap F1 {cmp['test span overlap F1, new minus old, 95% CI']}, "
                f"span exact F1 {cmp['test span exact F1, new minus old, 95% CI']}, "
                f"entry macro-F1 {cmp['test macro-F1, new minus old, 95% CI']}.")
+    return "\n".join(out)
+
+
+def release_table() -> str:
+    """This release against the previous one, paired on the test split."""
+    cmp = load("compare_release")
+    out = ["This release against the previous one (trained on batches 1–19, no reranker, thresholds tuned on dev), "
+           "paired on the test split (`benchmarks/compare_models.py`, results in "
+           "`benchmarks/results/compare_release.txt`):", "",
+           "| model | test mean avg. precision of `doc.cats` | test entry macro-F1 | test span overlap F1 | "
+           "test span exact F1 | dev entry macro-F1 | dev span overlap F1 | dev span exact F1 |",
+           "|---|---|---|---|---|---|---|---|"]
+    for name, k in (("previous release", "old"), ("this release", "new")):
+        t, d = cmp[f"{k} test"], cmp[f"{k} dev"]
+        out.append(f"| {name} | {t['mean_average_precision']:.3f} | {t['macro_f1_own_thresholds']:.3f} | "
+                   f"{t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {d['macro_f1_own_thresholds']:.3f} | "
+                   f"{d['span_overlap_f1']:.3f} | {d['span_exact_f1']:.3f} |")
+    out.append("")
+    out.append("Test-split differences, this release minus the previous, paired bootstrap 95% CI: "
+               f"entry macro-F1 {cmp['test macro-F1, new minus old, 95% CI']}, "
+               f"span overlap F1 {cmp['test span overlap F1, new minus old, 95% CI']}, "
+               f"span exact F1 {cmp['test span exact F1, new minus old, 95% CI']}.")
     return "\n".join(out)
 
 
@@ -194,7 +217,7 @@ def added_data_table() -> str:
     a = load("added_data")
     out = [f"Writer folds of the {a['original_entries']:,} original train + dev entries (batches 1–9), each model "
            f"trained on the same remaining original writers, without and with the {a['added_entries']:,} entries of batches "
-           f"10–19 (`python benchmarks/added_data.py`; {a['folds']} folds, test never used). Differences are paired "
+           f"10–25 (`python benchmarks/added_data.py`; {a['folds']} folds, test never used). Differences are paired "
            "by fold: mean [smallest, largest].", "",
            "| metric | without added writers | with added writers | difference |", "|---|---|---|---|"]
     names = {"span_overlap_f1": "span overlap F1", "span_exact_f1": "span exact F1",
@@ -206,17 +229,25 @@ def added_data_table() -> str:
     return "\n".join(out)
 
 
+JUDGED_ROUNDS = (("1", "pepys_judged", "previous release; same training with the reranker, before batches 20–25"),
+                 ("2", "pepys_judged_2", "previous release; batches 20–25 added, without and with the reranker "
+                                         "(thresholds tuned on dev, before the last 4-entry adjudication)"),
+                 ("3", "pepys_judged_3", "the shipped model"))
+
+
 def pepys_judged_table() -> str:
-    j = load("pepys_judged")
-    out = [f"Spans marked in the Pepys diary, judged blind by the annotation guide ({j['items_judged']} pooled items; "
-           "`python benchmarks/pepys_judged.py score`):", "",
-           "| model | spans in the diary | entries with a span | judged | realizations | precision [95% CI] | "
-           "estimated realizations found |", "|---|---|---|---|---|---|---|"]
-    for name, r in j["models"].items():
-        lo, hi = r["precision_95ci"]
-        out.append(f"| {name} | {r['spans_in_diary']:,} | {r['share_of_entries_with_a_span']:.1%} | {r['judged']} | "
-                   f"{r['realizations']} | {r['precision']:.3f} [{lo:.3f}, {hi:.3f}] | "
-                   f"{r['estimated_realizations_found']} |")
+    out = ["Spans marked in the Pepys diary, judged blind by the annotation guide, in three rounds "
+           "(`python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged[_2|_3]`):", "",
+           "| round | model | spans in the diary | entries with a span | judged | realizations | precision [95% CI] | "
+           "estimated realizations found |", "|---|---|---|---|---|---|---|---|"]
+    for rnd, name, _ in JUDGED_ROUNDS:
+        for model, r in load(name)["models"].items():
+            lo, hi = r["precision_95ci"]
+            out.append(f"| {rnd} | {model} | {r['spans_in_diary']:,} | {r['share_of_entries_with_a_span']:.1%} | "
+                       f"{r['judged']} | {r['realizations']} | {r['precision']:.3f} [{lo:.3f}, {hi:.3f}] | "
+                       f"{r['estimated_realizations_found']} |")
+    out.append("")
+    out.append("Rounds: " + "; ".join(f"{rnd}: {desc}" for rnd, _, desc in JUDGED_ROUNDS) + ".")
     return "\n".join(out)
 
 
@@ -302,9 +333,10 @@ if __name__ == "__main__":
     for title, fn in (("Accuracy", accuracy_tables), ("Speed and memory", speed_tables),
                       ("GoEmotions", goemotions_table), ("GoEmotions train as training data", goemotions_training_table),
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
-                      ("Cross-validation", cross_validation_table), ("The optional reranker", reranker_table),
+                      ("Cross-validation", cross_validation_table), ("The reranker", reranker_table),
+                      ("This release against the previous one", release_table),
                       ("Pretrained sentence embeddings", embedding_probe_table),
                       ("Pepys", pepys_summary), ("Pepys, judged blind", pepys_judged_table),
                       ("Pepys, higher span thresholds", pepys_sweep_table),
-                      ("Added writers (batches 10-19)", added_data_table), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
+                      ("Added writers (batches 10-25)", added_data_table), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
         print(f"### {title}\n\n{fn()}\n")

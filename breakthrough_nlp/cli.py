@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="where to save the trained pipeline")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--config", default=None,
-                   help='TrainConfig overrides as JSON, e.g. \'{"entry_context": true, "unit_C": 8}\'')
+                   help='TrainConfig overrides as JSON, e.g. \'{"entry_context": false, "unit_C": 8}\'')
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on a labelled JSONL file")
