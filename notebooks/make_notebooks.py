@@ -536,18 +536,17 @@ top.assign(text=top["text"].str.replace(r"\\s+", " ", regex=True).str.slice(0, 1
 Reading these is the point of the notebook. When this notebook was last run:
 
 * **`feelings` is worry and sorrow in the flow of events**: "I fear that it must be as it can",
-  a sad letter about his mother, his mind "troubled" over his lodgings, his wife "in a musty
-  humour". They name feelings, but nothing buried or newly recognized: the guide would call most
+  a month that "ends… with some quiet to my mind, though not perfect", an evening after a
+  quarrel. They name feelings, but nothing buried or newly recognized: the guide would call most
   of them mood reports, one of its hard negatives.
-* **`patterns` is counting, firsts and resolutions**: "This is the second time I ever struck
-  him"; "I have bought a great many books lately… but I think to buy no more till
-  Christmas"; a comparison of how pleased he is with a picture now and before. *ever*,
-  *first*, *no more* look like the "every time I…" of a recognized pattern.
-* **`values` comes closest to the real thing**: "I found that I could be willing to receive a
-  bribe if it were offered me…" is Pepys catching himself out, and a reader could call it a
-  moment of self-knowledge; "I am not a whit sorry if it should be so, first for the King's
-  sake…" weighs what matters to him; a sentence about drinking with a landlord's daughter is
-  a plain miss.
+* **`patterns` mixes the real thing with troubled days**: "The truth is, I have indulged myself
+  more in pleasure for these last two months than ever I did in my life before" is Pepys
+  seeing what he has been doing; "thus ends all that I doubt I shall ever be able to do with my
+  own eyes…" is the diary's own ending (below); his brother's complaint about his wife and an
+  evening over his papers "my mind being much troubled" are plain misses.
+* **`values` is mostly worry and other people**: his mind "troubled" over his lodgings, his
+  eyes sore by candlelight, and someone else's wish to be employed ("A mind he hath to be
+  employed there…") — none of them what matters to *him*, newly seen.
 
 Two checks on *why*. Is the superlative idiom (*ever / never / in my life / always*) behind the
 `patterns` hits? And how long are the spans? Pepys's sentences run on through semicolons and
@@ -594,11 +593,11 @@ I doubt I shall ever be able to do with my own eyes in the keeping of my journal
 grave" (`values`). A reader would pick the same lines.
 
 The other two show the limits. The Great Fire is the longest and most dramatic entry of the diary,
-but horror at events is not a realization in the guide's sense, so any label it gets is one a
-reader would dispute; its highlighted sentences are the Lord Mayor's words, quoted ("I am
-spent: people will not obey me"), and an observation about other people. The night with Deb
-Willet is turmoil told as events, with no sentence in which Pepys recognizes something about
-himself; when this notebook was last run it got no label and no span.
+but horror at events is not a realization in the guide's sense; when this notebook was last run it
+got no label and no span, which is what a reader would give it. The night with Deb Willet is
+turmoil told as events, with no sentence in which Pepys recognizes something about himself; the
+model labelled it `feelings` from a low-scoring span (0.37) on his promises to her — a label a
+reader would dispute.
 
 ## Nine years as one timeline
 
@@ -650,7 +649,7 @@ and private life in a vocabulary our modern word lists only partly cover ("vexed
   labels follow length: the longest entries are labelled far more often than the shortest.
 * What it flags is readable and explainable: feeling words in reports of worry (mood reports),
   counting words that look like patterns, and long run-on sentences. A few hits are real
-  self-examination (the last entry, the bribe he admits he could be willing to take).
+  self-examination (the last entry; "I have indulged myself more in pleasure…").
 * Most of what it flags here is a false alarm: read blind against the annotation guide, 4 of 80
   spans sampled from its marks on this diary were realizations (model card, "On text unlike its
   training data"). The span threshold was tuned where insights are dense; on a diary like this
