@@ -164,6 +164,16 @@ def cross_validation_table() -> str:
     return "\n".join(out)
 
 
+COMPARE_KEYS = {"entry macro-F1": "test macro-F1", "span overlap F1": "test span overlap F1",
+                "span exact F1": "test span exact F1"}
+
+
+def paired_test_cis(cmp: dict, what: str, metrics: tuple[str, ...]) -> str:
+    """The sentence under a ``compare_models.py`` table: its paired bootstrap CIs on test."""
+    cis = ", ".join(f"{m} {cmp[COMPARE_KEYS[m] + ', new minus old, 95% CI']}" for m in metrics)
+    return f"Test-split differences, {what}, paired bootstrap 95% CI: {cis}."
+
+
 def reranker_table() -> str:
     """The shipped pipeline (with the reranker) against the same training without it: CV, test, Pepys."""
     cv = {json.dumps(r["config"], sort_keys=True): r for r in load("cross_validation")}
@@ -185,11 +195,8 @@ def reranker_table() -> str:
         out.append(f"| {name} | {cvs} | "
                    f"{t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {t['macro_f1_own_thresholds']:.3f} | "
                    f"{p['share_with_a_span']:.1%} | {p['spans_per_1000_words']:.2f} |")
-    out.append("")
-    out.append("Test-split differences, with minus without the reranker, paired bootstrap 95% CI: "
-               f"span overlap F1 {cmp['test span overlap F1, new minus old, 95% CI']}, "
-               f"span exact F1 {cmp['test span exact F1, new minus old, 95% CI']}, "
-               f"entry macro-F1 {cmp['test macro-F1, new minus old, 95% CI']}.")
+    out += ["", paired_test_cis(cmp, "with minus without the reranker",
+                                 ("span overlap F1", "span exact F1", "entry macro-F1"))]
     return "\n".join(out)
 
 
@@ -207,11 +214,8 @@ def release_table() -> str:
         out.append(f"| {name} | {t['mean_average_precision']:.3f} | {t['macro_f1_own_thresholds']:.3f} | "
                    f"{t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {d['macro_f1_own_thresholds']:.3f} | "
                    f"{d['span_overlap_f1']:.3f} | {d['span_exact_f1']:.3f} |")
-    out.append("")
-    out.append("Test-split differences, this release minus the previous, paired bootstrap 95% CI: "
-               f"entry macro-F1 {cmp['test macro-F1, new minus old, 95% CI']}, "
-               f"span overlap F1 {cmp['test span overlap F1, new minus old, 95% CI']}, "
-               f"span exact F1 {cmp['test span exact F1, new minus old, 95% CI']}.")
+    out += ["", paired_test_cis(cmp, "this release minus the previous",
+                                 ("entry macro-F1", "span overlap F1", "span exact F1"))]
     return "\n".join(out)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -462,10 +463,15 @@ def _unit_weights(t: SpanTargets, cfg: TrainConfig, idx: np.ndarray | None = Non
     return {"clf__sample_weight": w if idx is None else w[idx]}
 
 
+def _writer_splits(records: list[Record], owners: Sequence[int]):
+    """(fit, predict) index arrays over items grouped by writer; ``owners[i]`` is item i's record."""
+    authors = [records[o].author or records[o].id for o in owners]
+    return GroupKFold(n_splits=min(5, len(set(authors)))).split(authors, groups=authors)
+
+
 def _writer_folds(records: list[Record], t: SpanTargets, cfg: TrainConfig):
     """(fit, predict) unit indices grouped by writer, skipping folds too small to fit on."""
-    authors = [records[o].author or records[o].id for o in t.owners.tolist()]
-    for fit_idx, pred_idx in GroupKFold(n_splits=min(5, len(set(authors)))).split(t.units, groups=authors):
+    for fit_idx, pred_idx in _writer_splits(records, t.owners.tolist()):
         y = t.y_units[fit_idx]
         if y.sum() >= cfg.calibration_folds and (y == 0).sum() >= cfg.calibration_folds:
             yield fit_idx, pred_idx
@@ -488,9 +494,8 @@ def _cross_fitted_scores(records: list[Record], t: SpanTargets, cfg: TrainConfig
 
 def _cross_fitted_categories(records: list[Record], docs: list[Doc], Y: np.ndarray, cfg: TrainConfig) -> np.ndarray:
     """Entry probabilities for the training docs, each from a categorizer that never saw its writer."""
-    authors = [r.author or r.id for r in records]
     P = np.zeros(Y.shape, dtype=float)
-    for fit_idx, pred_idx in GroupKFold(n_splits=min(5, len(set(authors)))).split(docs, groups=authors):
+    for fit_idx, pred_idx in _writer_splits(records, range(len(records))):
         if (Y[fit_idx].sum(axis=0) < cfg.calibration_folds).any():
             raise ValueError("threshold_data='train+dev' needs every label in at least "
                              f"{cfg.calibration_folds} entries of each writer fold")
