@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 from .labels import LABELS, SPAN_LABELS  # noqa: E402
 from .api import DEFAULT_MODEL, annotate, annotate_frame, load  # noqa: E402
 # Timelines, indicators and pictures; matplotlib is imported only when a plot is drawn.
-from .timeline import Timeline, timeline  # noqa: E402
+from .timelines import Timeline, timeline  # noqa: E402
 from .indicators import connecting_phases, insight_causal_trend, word_rates  # noqa: E402
 from .viz import plot_timeline, render  # noqa: E402
 

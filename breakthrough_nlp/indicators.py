@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .resources import load_resource
-from .timeline import order_entries
+from .timelines import order_entries
 
 CATEGORIES: tuple[str, ...] = ("insight", "causal", "positive_emotion", "negative_emotion", "abstraction")
 PHASES: tuple[str, ...] = ("connecting", "experiencing", "reflecting", "relaxing")

@@ -25,7 +25,7 @@ from spacy.language import Language
 from .api import annotate, load
 from .labels import LABELS, SPAN_LABELS
 from .readers import Entry, ReadOptions, read_entries
-from .timeline import Timeline, timeline
+from .timelines import Timeline, timeline
 from .viz import COLORS, TREADING_WATER_COLOR, plot_timeline
 
 logger = logging.getLogger(__name__)

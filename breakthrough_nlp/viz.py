@@ -17,7 +17,7 @@ import spacy
 from spacy.tokens import Doc
 
 from .labels import LABELS, SPANS_KEY
-from .timeline import Timeline, timeline
+from .timelines import Timeline, timeline
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -90,7 +90,7 @@ def plot_timeline(
 ) -> Figure | dict[Hashable, Figure]:
     """Probabilities over time, breakthrough markers (★) and shaded treading-water stretches.
 
-    ``tl_or_df`` is a :class:`~breakthrough_nlp.timeline.Timeline` or the
+    ``tl_or_df`` is a :class:`~breakthrough_nlp.timelines.Timeline` or the
     output of :func:`breakthrough_nlp.annotate` (grouped by ``author``). The x
     axis is the date when every entry of the writer is dated, else the
     entry's position in date order. ``rolling=n`` draws a centred rolling

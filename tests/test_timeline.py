@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import breakthrough_nlp
-from breakthrough_nlp.timeline import Timeline, order_entries, parse_dates, timeline
+from breakthrough_nlp.timelines import Timeline, order_entries, parse_dates, timeline
 
 
 def _row(i: int, author: str | None, date: str | None, hit: bool, p_values: float = 0.1, **kw) -> dict:
@@ -148,3 +148,13 @@ def test_on_real_annotations(nlp):
     assert flags == [bool(labels) for labels in df["labels"][:2]]
     assert tl.stretches["n_entries"].sum() == flags.count(False)
     assert not math.isnan(tl.summary["trend_patterns"].iloc[0])
+
+
+def test_module_and_function_do_not_shadow_each_other():
+    # The function is breakthrough_nlp.timeline; its module has its own name, so
+    # `import breakthrough_nlp.timelines as m` gives the module, not the function.
+    import breakthrough_nlp.timelines as module
+
+    assert module.timeline is breakthrough_nlp.timeline
+    assert module.Timeline is breakthrough_nlp.Timeline
+    assert callable(breakthrough_nlp.timeline) and not hasattr(breakthrough_nlp.timeline, "order_entries")

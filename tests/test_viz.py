@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import breakthrough_nlp
-from breakthrough_nlp.timeline import timeline
+from breakthrough_nlp.timelines import timeline
 from breakthrough_nlp.viz import COLORS, MATPLOTLIB_MISSING, plot_timeline, realization_doc, render
 
 matplotlib = pytest.importorskip("matplotlib")  # the [test] extra installs it; the message test below does not need it
