@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 from spacy.strings import hash_string
@@ -394,6 +394,50 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
         if legacy:
             dense = dense[:, :5]
         return sp.hstack([grams, sp.csr_matrix(dense)], format="csr")
+
+
+class EntryWords(BaseEstimator, TransformerMixin):
+    """The words of the whole entry a span sits in, scaled by ``weight``.
+
+    For the span labeler: "I see it now" is a patterns insight in an entry about
+    repeating the same fight and a values one in an entry about quitting a job;
+    the span's own words do not say which. Each distinct entry is featurized
+    once (with ``words``, a :class:`TokenFeatures`; unigrams and lexicon rates,
+    no shape features by default) and its row is repeated for its spans.
+    """
+
+    def __init__(self, words: TokenFeatures | None = None, weight: float = 0.5) -> None:
+        self.words = words
+        self.weight = weight
+
+    def _words(self) -> TokenFeatures:
+        return self.words if self.words is not None else TokenFeatures(ngram_range=(1, 1), shape_features=False)
+
+    def fit(self, X: Sequence[Span], y=None) -> "EntryWords":
+        if self.weight < 0:
+            raise ValueError(f"weight must be >= 0, got {self.weight}")
+        self.words_ = clone(self._words()).fit([_token_range(x)[0] for x in X])
+        self.n_features_out_ = self.words_.n_features_out_
+        return self
+
+    def transform(self, X: Sequence[Span]) -> sp.csr_matrix:
+        check_is_fitted(self, "words_")
+        docs: list[Doc] = []
+        row_of: dict[int, int] = {}
+        rows = []
+        for x in X:
+            doc = _token_range(x)[0]
+            if id(doc) not in row_of:
+                row_of[id(doc)] = len(docs)
+                docs.append(doc)
+            rows.append(row_of[id(doc)])
+        if not docs:
+            return sp.csr_matrix((0, self.n_features_out_))
+        return (self.words_.transform(docs)[np.asarray(rows)] * self.weight).tocsr()
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "words_")
+        return np.asarray([f"entry_{n}" for n in self.words_.get_feature_names_out()], dtype=object)
 
 
 class SpanEvidence(BaseEstimator, TransformerMixin):

@@ -31,6 +31,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "breakthrough_nlp.features.BoundaryFeatures",
     "breakthrough_nlp.features.JoinFeatures",
     "breakthrough_nlp.features.SpanEvidence",
+    "breakthrough_nlp.features.EntryWords",
     "breakthrough_nlp.features.EntryContextFeatures",
     "breakthrough_nlp.estimators.BoostedTreesClassifier",
     "sklearn.calibration.CalibratedClassifierCV",

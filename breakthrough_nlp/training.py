@@ -31,7 +31,8 @@ from .context import Modifier
 from .corpus import Record, load_splits
 from .evaluation import covers, strip_closing
 from .estimators import BoostedTreesClassifier
-from .features import CONTEXT_KEY, BoundaryFeatures, EntryContextFeatures, JoinFeatures, SpanEvidence, TokenFeatures
+from .features import (CONTEXT_KEY, BoundaryFeatures, EntryContextFeatures, EntryWords, JoinFeatures, SpanEvidence,
+                       TokenFeatures)
 from .labels import LABELS
 from .realizations import RealizationMarker, boundary_options
 from .tokens import sentence_units
@@ -67,7 +68,9 @@ class TrainConfig:
     rerank_features: tuple[str, ...] | None = None
     boundary_C: float = 1.0
     join_C: float = 1.0
-    label_C: float = 4.0
+    label_C: float = 16.0
+    label_entry_weight: float = 0.5
+    label_balanced: bool = False
     use_context_rules: bool = True
     calibration_folds: int = 5
     calibration_ensemble: bool = False
@@ -151,12 +154,17 @@ def make_joiner(cfg: TrainConfig) -> Pipeline:
 
 
 def make_labeler(cfg: TrainConfig) -> Pipeline:
+    """Span category from the span's words and, at ``label_entry_weight``, its entry's words."""
+    span = TokenFeatures(ngram_range=(1, 2), context_window=0)
+    features = (FeatureUnion([("span", span), ("entry", EntryWords(weight=cfg.label_entry_weight))])
+                if cfg.label_entry_weight > 0 else span)
     return Pipeline(
         [
-            ("features", TokenFeatures(ngram_range=(1, 2), context_window=0)),
+            ("features", features),
             (
                 "clf",
-                LogisticRegression(C=cfg.label_C, class_weight="balanced", max_iter=3000, random_state=cfg.seed),
+                LogisticRegression(C=cfg.label_C, class_weight="balanced" if cfg.label_balanced else None,
+                                   max_iter=3000, random_state=cfg.seed),
             ),
         ]
     )

@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from breakthrough_nlp.features import EntryWords, TokenFeatures
+from breakthrough_nlp.training import blank_pipeline, make_labeler, TrainConfig
+
+
+@pytest.fixture(scope="module")
+def docs():
+    nlp = blank_pipeline()
+    seg = nlp.get_pipe("breakthrough_sentencizer")
+    texts = ["I see it now. Every fight with Sam starts the same way, and I start it.",
+             "I see it now. I never wanted the promotion; I wanted the weekends."]
+    return [seg(nlp.make_doc(t)) for t in texts]
+
+
+def test_entry_words_tell_the_same_span_apart_by_its_entry(docs):
+    a, b = docs[0][0:4], docs[1][0:4]  # "I see it now" in both
+    assert a.text == b.text
+    span_rows = TokenFeatures(ngram_range=(1, 2)).fit([a, b]).transform([a, b]).toarray()
+    assert np.array_equal(span_rows[0], span_rows[1])
+    f = EntryWords(weight=0.5).fit([a, b])
+    rows = f.transform([a, b, docs[0][5:10]]).toarray()
+    assert not np.array_equal(rows[0], rows[1])
+    assert np.array_equal(rows[0], rows[2])  # two spans of one entry share its row
+    full = EntryWords(weight=1.0).fit([a]).transform([a]).toarray()
+    assert np.allclose(rows[0], 0.5 * full[0])
+    assert rows.shape[1] == f.n_features_out_ == len(f.get_feature_names_out())
+
+
+def test_entry_words_follow_the_estimator_contract(docs):
+    f = EntryWords(weight=0.25)
+    assert clone(f).get_params()["weight"] == 0.25
+    assert EntryWords().fit([docs[0][0:4]]).transform([]).shape == (0, EntryWords().fit([docs[0][0:4]]).n_features_out_)
+    with pytest.raises(ValueError, match="weight"):
+        EntryWords(weight=-1).fit([docs[0][0:4]])
+
+
+def test_labeler_reads_the_entry_only_when_asked(docs):
+    spans = [docs[0][0:4], docs[1][0:4], docs[0][5:17], docs[1][5:10]]
+    labels = ["patterns", "values", "patterns", "values"]
+    with_entry = make_labeler(TrainConfig()).fit(spans, labels)
+    assert with_entry.predict(spans[:2]).tolist() == ["patterns", "values"]  # same words, different entries
+    without = make_labeler(TrainConfig(label_entry_weight=0.0)).fit(spans, labels)
+    assert "entry" not in dict(getattr(without.named_steps["features"], "transformer_list", []))
+    assert len(set(without.predict(spans[:2]).tolist())) == 1
