@@ -33,6 +33,7 @@ _SALT_BIGRAM = np.uint64(0x9E3779B97F4A7C15)
 _SALT_PREV = np.uint64(0xC2B2AE3D27D4EB4F)
 _SALT_FIRST = np.uint64(0x165667B19E3779F9)
 _SALT_NEXT = np.uint64(0x27D4EB2F165667C5)
+_SALT_TRIGRAM = np.uint64(0x85EBCA77C2B2AE63)
 
 
 def _token_range(item: Doc | Span) -> tuple[Doc, int, int]:
@@ -81,7 +82,7 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
     n_features:
         Size of the hashed n-gram space.
     ngram_range:
-        ``(1, 1)`` for words, ``(1, 2)`` adds bigrams.
+        ``(1, 1)`` for words, ``(1, 2)`` adds bigrams, ``(1, 3)`` trigrams too.
     lexicon_weight:
         Scale of the lexicon count block relative to the n-gram block.
     context_window:
@@ -118,8 +119,8 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         if self.n_features < 16:
             raise ValueError(f"n_features must be at least 16, got {self.n_features}")
         lo, hi = self.ngram_range
-        if not 1 <= lo <= hi <= 2:
-            raise ValueError(f"ngram_range must be (1, 1), (1, 2) or (2, 2), got {self.ngram_range}")
+        if not 1 <= lo <= hi <= 3:
+            raise ValueError(f"ngram_range must be (lo, hi) with 1 <= lo <= hi <= 3, got {self.ngram_range}")
         self.lexicon_ = dict(self.lexicon) if self.lexicon is not None else lexicons()
         self._table = _LexiconTable(self.lexicon_)
         self.lexicon_names_ = list(self._table.names)
@@ -152,6 +153,8 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
                 "words": words,
                 "uni": (lw % nf).astype(np.int64),
                 "bi": ((lw[:-1] * _MULT + (lw[1:] ^ _SALT_BIGRAM)) % nf).astype(np.int64),
+                "tri": ((((lw[:-2] * _MULT + lw[1:-1]) * _MULT + (lw[2:] ^ _SALT_TRIGRAM)) % nf).astype(np.int64)
+                        if self.ngram_range[1] >= 3 else None),
                 "prev": ((lw ^ _SALT_PREV) % nf).astype(np.int64),
                 "first": ((lw ^ _SALT_FIRST) % nf).astype(np.int64),
                 "next": ((lw ^ _SALT_NEXT) % nf).astype(np.int64),
@@ -182,8 +185,10 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
             parts = []
             if lo <= 1:
                 parts.append(t["uni"][a:b])
-            if hi >= 2 and b - a > 1:
+            if lo <= 2 <= hi and b - a > 1:
                 parts.append(t["bi"][a:b - 1])
+            if hi >= 3 and b - a > 2:
+                parts.append(t["tri"][a:b - 2])
             pa = a
             if self.context_window:
                 pa = int(np.searchsorted(words, max(0, start - self.context_window)))

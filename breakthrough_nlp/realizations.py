@@ -454,7 +454,7 @@ class RealizationMarker:
         drivers = []
         for j in order:
             col = contrib.indices[j]
-            name = names.get(col) or str(feature_names[col])
+            name = names.get(col) or _readable(str(feature_names[col]))
             drivers.append({"feature": name, "contribution": round(float(contrib.data[j]), 4)})
         inside, sentences = [], []
         cands = doc.spans.get(self.candidates_key)
@@ -575,18 +575,58 @@ class RealizationMarker:
             self._context_data, self._context = data, None
 
 
+def _readable(name: str) -> str:
+    """``words__lex_causal`` -> ``lex_causal``, ``own__hash_7`` -> ``own: hash_7`` (FeatureUnion prefixes)."""
+    part, sep, rest = name.partition("__")
+    if not sep:
+        return name
+    return rest if part == "words" else f"{part}: {rest}"
+
+
 def _ngram_names(features, span: Span) -> dict[int, str]:
-    """Map hashed n-gram columns back to the words of ``span`` that produced them."""
-    from .features import _MULT, _SALT_BIGRAM
+    """Map hashed n-gram columns back to the words of ``span`` that produced them.
+
+    ``features`` is a :class:`~breakthrough_nlp.features.TokenFeatures` or a
+    ``FeatureUnion`` of them (the detector's own-words block is named ``own: ...``).
+    """
+    from sklearn.pipeline import FeatureUnion
+
+    if isinstance(features, FeatureUnion):
+        names: dict[int, str] = {}
+        offset = 0
+        for part_name, part in features.transformer_list:
+            prefix = "" if offset == 0 else f"{part_name}: "
+            names.update({offset + col: prefix + word for col, word in _ngram_names(part, span).items()})
+            offset += part.n_features_out_
+        return names
+    from .features import _MULT, _SALT_BIGRAM, _SALT_FIRST, _SALT_NEXT, _SALT_PREV, _SALT_TRIGRAM
 
     nf = np.uint64(features.n_features)
+    lo, hi = features.ngram_range
     words = [t for t in span if not t.is_space]
-    names: dict[int, str] = {}
+    names = {}
     lowers = np.asarray([t.lower for t in words], dtype=np.uint64)
-    for t, h in zip(words, lowers % nf):
-        names.setdefault(int(h), t.lower_)
-    if len(words) > 1:
+    if lo <= 1:
+        for t, h in zip(words, lowers % nf):
+            names.setdefault(int(h), t.lower_)
+    if lo <= 2 <= hi and len(words) > 1:
         bi = (lowers[:-1] * _MULT + (lowers[1:] ^ _SALT_BIGRAM)) % nf
         for a, b, h in zip(words[:-1], words[1:], bi):
             names.setdefault(int(h), f"{a.lower_} {b.lower_}")
+    if hi >= 3 and len(words) > 2:
+        with np.errstate(over="ignore"):
+            tri = ((lowers[:-2] * _MULT + lowers[1:-1]) * _MULT + (lowers[2:] ^ _SALT_TRIGRAM)) % nf
+        for a, b, c, h in zip(words[:-2], words[1:-1], words[2:], tri):
+            names.setdefault(int(h), f"{a.lower_} {b.lower_} {c.lower_}")
+    salted = []
+    doc = span.doc
+    if getattr(features, "context_window", 0):
+        salted.append((_SALT_PREV, "before: ", doc[max(0, span.start - features.context_window):span.start]))
+        salted.append((_SALT_FIRST, "first word: ", words[:1]))
+    if getattr(features, "next_window", 0):
+        salted.append((_SALT_NEXT, "after: ", doc[span.end:span.end + features.next_window]))
+    for salt, prefix, tokens in salted:
+        for t in tokens:
+            if not t.is_space:
+                names.setdefault(int((np.uint64(t.lower) ^ salt) % nf), prefix + t.lower_)
     return names

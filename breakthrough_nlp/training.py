@@ -61,6 +61,7 @@ class TrainConfig:
     unit_shape_features: bool = False
     unit_weighting: str = "unit"
     unit_ngram_range: tuple[int, int] = (1, 2)
+    unit_own_ngrams: tuple[int, int] | None = (1, 3)
     entry_context: bool = True
     rerank_learning_rate: float = 0.05
     rerank_max_iter: int = 200
@@ -119,10 +120,18 @@ def _logreg(C: float, seed: int, balanced: bool = True) -> LogisticRegression:
 
 
 def make_detector(cfg: TrainConfig) -> Pipeline:
+    """Sentence scorer: its words with the words around it, plus (``unit_own_ngrams``) a block
+    of its own n-grams alone, normalized apart, so the context words do not dilute them."""
+    words = TokenFeatures(ngram_range=cfg.unit_ngram_range, context_window=cfg.unit_context_window,
+                          next_window=cfg.unit_next_window, shape_features=cfg.unit_shape_features)
+    features = words
+    if cfg.unit_own_ngrams:
+        own = TokenFeatures(ngram_range=tuple(cfg.unit_own_ngrams), context_window=0, next_window=0,
+                            shape_features=False, lexicon_weight=0.0)
+        features = FeatureUnion([("words", words), ("own", own)])
     return Pipeline(
         [
-            ("features", TokenFeatures(ngram_range=cfg.unit_ngram_range, context_window=cfg.unit_context_window,
-                                       next_window=cfg.unit_next_window, shape_features=cfg.unit_shape_features)),
+            ("features", features),
             (
                 "clf",
                 CalibratedClassifierCV(_logreg(cfg.unit_C, cfg.seed), method="sigmoid", cv=cfg.calibration_folds,

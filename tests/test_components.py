@@ -111,6 +111,17 @@ def test_explain_names_cues_and_features(nlp):
     assert info["features"] and all("feature" in f and "contribution" in f for f in info["features"])
 
 
+def test_explain_maps_every_hashed_feature_back_to_words(nlp):
+    # Every hashed column the detector reads comes from the sentence, its first word or
+    # the words around it, so none should be reported as a bare hash.
+    doc = nlp("Work was fine. Every time I say yes to everything I end up burned out. Then I blame the job.")
+    marker = nlp.get_pipe("breakthrough_realizations")
+    names = [f["feature"] for f in marker.explain(doc.spans["realization_candidates"][1], top=100)["features"]]
+    assert len(names) >= 20
+    assert not [n for n in names if "hash_" in n]
+    assert any(n.startswith("before: ") for n in names) and any(n.startswith("after: ") for n in names)
+
+
 def test_empty_and_whitespace_docs(nlp):
     for text in ["", "   \n\n  "]:
         doc = nlp(text)

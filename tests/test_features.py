@@ -45,3 +45,22 @@ def test_labeler_reads_the_entry_only_when_asked(docs):
     without = make_labeler(TrainConfig(label_entry_weight=0.0)).fit(spans, labels)
     assert "entry" not in dict(getattr(without.named_steps["features"], "transformer_list", []))
     assert len(set(without.predict(spans[:2]).tolist())) == 1
+
+
+def test_token_features_trigrams(docs):
+    span = docs[0][5:17]
+    n = {r: TokenFeatures(ngram_range=r, shape_features=False).fit([span]).transform([span])[:, :2**16].nnz
+         for r in [(1, 1), (1, 2), (1, 3), (3, 3)]}
+    words = sum(not t.is_space for t in span)
+    assert n[(1, 1)] <= words and n[(1, 2)] > n[(1, 1)] and n[(1, 3)] > n[(1, 2)]
+    assert 0 < n[(3, 3)] <= words - 2
+    with pytest.raises(ValueError, match="ngram_range"):
+        TokenFeatures(ngram_range=(1, 4)).fit([span])
+
+
+def test_detector_own_words_block_is_optional():
+    from breakthrough_nlp.training import make_detector
+    from sklearn.pipeline import FeatureUnion
+
+    assert isinstance(make_detector(TrainConfig()).named_steps["features"], FeatureUnion)
+    assert isinstance(make_detector(TrainConfig(unit_own_ngrams=None)).named_steps["features"], TokenFeatures)
