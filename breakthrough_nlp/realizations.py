@@ -22,7 +22,9 @@ Five learned parts (four without the reranker) and one rule layer, each doing on
 5. a **boundary model** picks the clause where the insight starts and ends (the
    guide's span rule);
 6. a **labeler** gives the span its category (``feelings``, ``patterns``,
-   ``values`` or ``other``).
+   ``values`` or ``other``) from the span's words and, more weakly, its
+   entry's: the same "I see it now" is a pattern in one entry and a value in
+   another.
 
 Output follows spaCy's spancat convention: ``doc.spans["realizations"]`` with one
 score per span in ``.attrs["scores"]``: the probability that the span matches a

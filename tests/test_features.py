@@ -62,5 +62,6 @@ def test_detector_own_words_block_is_optional():
     from breakthrough_nlp.training import make_detector
     from sklearn.pipeline import FeatureUnion
 
-    assert isinstance(make_detector(TrainConfig()).named_steps["features"], FeatureUnion)
-    assert isinstance(make_detector(TrainConfig(unit_own_ngrams=None)).named_steps["features"], TokenFeatures)
+    assert isinstance(make_detector(TrainConfig()).named_steps["features"], TokenFeatures)
+    union = make_detector(TrainConfig(unit_own_ngrams=(1, 3))).named_steps["features"]
+    assert isinstance(union, FeatureUnion) and union.transformer_list[1][1].ngram_range == (1, 3)
