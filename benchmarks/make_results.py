@@ -145,23 +145,33 @@ def learning_curve_table() -> str:
     return "\n".join(out)
 
 
-def cross_validation_table() -> str:
-    rows = load("cross_validation")
+def cross_validation_table(name: str = "cross_validation", command: str = "`python benchmarks/cross_validation.py`",
+                           names: dict[str, str] | None = None) -> str:
+    rows = load(name)
     n = len(rows[0]["folds"])
     out = [f"Writer-grouped {n}-fold cross-validation over train + dev, {rows[0].get('entries', 0):,} entries, "
-           "test never used "
-           "(`python benchmarks/cross_validation.py`); each fold's thresholds tuned on a writer-disjoint "
+           f"test never used ({command}); each fold's thresholds tuned on a writer-disjoint "
            "sixth of its training writers. Differences are paired by fold: mean [smallest, largest].", "",
            "| config | span overlap F1 | span exact F1 | span label acc. | entry macro-F1 |", "|---|---|---|---|---|"]
     metrics = ("span_overlap_f1", "span_exact_f1", "span_label_accuracy", "entry_macro_f1")
     for r in rows:
-        name = ", ".join(f"{k}={v}" for k, v in r["config"].items()) or "default"
+        key = ", ".join(f"{k}={v}" for k, v in r["config"].items()) or "default"
         cells = []
         for m in metrics:
             d = r.get(f"{m}_diff")
             cells.append(f"{r[m]:.3f}" + (f" ({d['mean']:+.3f} [{d['min']:+.3f}, {d['max']:+.3f}])" if d else ""))
-        out.append(f"| {name} | " + " | ".join(cells) + " |")
+        out.append(f"| {(names or {}).get(key, key)} | " + " | ".join(cells) + " |")
     return "\n".join(out)
+
+
+def labeler_table() -> str:
+    """The entry-reading span labeler against the previous one, end to end."""
+    return cross_validation_table(
+        "cross_validation_labeler",
+        "`benchmarks/cross_validation.py`, one process per config, merged in "
+        "`benchmarks/results/cross_validation_labeler.txt`",
+        {"label_C=4.0, label_entry_weight=0.0, label_balanced=True": "previous labeler: the span's words",
+         "default": "this release: the span's and the entry's words"})
 
 
 COMPARE_KEYS = {"entry macro-F1": "test macro-F1", "span overlap F1": "test span overlap F1",
@@ -203,7 +213,8 @@ def reranker_table() -> str:
 def release_table() -> str:
     """This release against the previous one, paired on the test split."""
     cmp = load("compare_release")
-    out = ["This release against the previous one (trained on batches 1–19, no reranker, thresholds tuned on dev), "
+    out = ["This release against the previous one (the same detector, reranker, join and boundary models and "
+           "thresholds, so the same spans; its span labeler read only the span), "
            "paired on the test split (`benchmarks/compare_models.py`, results in "
            "`benchmarks/results/compare_release.txt`):", "",
            "| model | test mean avg. precision of `doc.cats` | test entry macro-F1 | test span overlap F1 | "
@@ -341,6 +352,7 @@ if __name__ == "__main__":
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
                       ("Cross-validation", cross_validation_table), ("The reranker", reranker_table),
                       ("This release against the previous one", release_table),
+                      ("The span labeler", labeler_table),
                       ("Pretrained sentence embeddings", embedding_probe_table),
                       ("Pepys", pepys_summary), ("Pepys, judged blind", pepys_judged_table),
                       ("Pepys, higher span thresholds", pepys_sweep_table),
