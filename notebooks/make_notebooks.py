@@ -513,7 +513,7 @@ df.groupby("length", observed=True).agg(
 The span threshold stored with the model was tuned on modern journals in which about four
 entries in ten hold an insight. On a diary where insights are rare, a higher one trades some recall
 for far fewer marks (on the modern test split it costs 0.027 span F1 and, because the entry
-labels read the spans as evidence, 0.024 entry macro-F1; see the model card):"""),
+labels read the spans as evidence, 0.019 entry macro-F1; see the model card):"""),
     ("code", """\
 strict = breakthrough_nlp.annotate(diary, breakthrough_nlp.load(span_threshold=0.6))
 pd.DataFrame({
