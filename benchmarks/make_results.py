@@ -249,7 +249,8 @@ def added_data_table() -> str:
 JUDGED_ROUNDS = (("1", "pepys_judged", "previous release; same training with the reranker, before batches 20–25"),
                  ("2", "pepys_judged_2", "previous release; batches 20–25 added, without and with the reranker "
                                          "(thresholds tuned on dev, before the last 4-entry adjudication)"),
-                 ("3", "pepys_judged_3", "the previous release, whose spans this release keeps (826 in the diary when sampled, 829 now)"))
+                 ("3", "pepys_judged_3", "the previous release, whose spans this release keeps "
+                                         "(826 in the diary when sampled, 829 now)"))
 
 
 def pepys_judged_table() -> str:

@@ -62,7 +62,8 @@ def main() -> int:
                                               sp.hstack([shipped[held], tf_held]).tocsr())
         for name, (a, b) in mats.items():
             clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, solver="liblinear")
-            res.setdefault(name, []).append(average_precision_score(y[held], clf.fit(a, y[fit]).predict_proba(b)[:, 1]))
+            p = clf.fit(a, y[fit]).predict_proba(b)[:, 1]
+            res.setdefault(name, []).append(average_precision_score(y[held], p))
     base = np.asarray(res["shipped features"])
     for name, v in res.items():
         d = np.asarray(v) - base
