@@ -597,7 +597,7 @@ def _ngram_names(features, span: Span) -> dict[int, str]:
         names: dict[int, str] = {}
         offset = 0
         for part_name, part in features.transformer_list:
-            prefix = "" if offset == 0 else f"{part_name}: "
+            prefix = "" if part_name == "words" else f"{part_name}: "  # as _readable names the dense columns
             names.update({offset + col: prefix + word for col, word in _ngram_names(part, span).items()})
             offset += part.n_features_out_
         return names
