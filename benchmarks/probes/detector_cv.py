@@ -32,7 +32,6 @@ from sklearn.metrics import average_precision_score  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from breakthrough_nlp.corpus import load_splits  # noqa: E402
-from breakthrough_nlp.features import TokenFeatures  # noqa: E402
 from breakthrough_nlp.training import TrainConfig, blank_pipeline, make_detector, make_docs, span_targets  # noqa: E402
 
 
@@ -45,9 +44,9 @@ def main() -> int:
     units, y = t.units, t.y_units
     writers = [records[o].author or records[o].id for o in t.owners]
     shipped = make_detector(TrainConfig(unit_own_ngrams=None)).named_steps["features"].fit(units).transform(units)
-    blocks = {f"own {lo}-{hi}-grams": TokenFeatures(ngram_range=(lo, hi), context_window=0, next_window=0,
-                                                    shape_features=False, lexicon_weight=0.0).fit(units).transform(units)
-              for lo, hi in ((1, 2), (1, 3))}
+    # The detector's own-words block as TrainConfig(unit_own_ngrams=...) builds it.
+    blocks = {f"own {lo}-{hi}-grams": make_detector(TrainConfig(unit_own_ngrams=(lo, hi))).named_steps["features"]
+              .transformer_list[1][1].fit(units).transform(units) for lo, hi in ((1, 2), (1, 3))}
     text = [u.text for u in units]
     print(f"{len(units)} sentence units ({int(y.sum())} in a gold span) of {len(records)} train + dev entries")
     res: dict[str, list[float]] = {}

@@ -20,14 +20,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
-from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
 
 from breakthrough_nlp.corpus import load_splits  # noqa: E402
-from breakthrough_nlp.features import EntryWords, TokenFeatures  # noqa: E402
-from breakthrough_nlp.training import blank_pipeline, make_docs  # noqa: E402
+from breakthrough_nlp.training import TrainConfig, blank_pipeline, make_docs, make_labeler  # noqa: E402
 
 VARIANTS = [  # name, entry weight, C, class balancing
     ("span words (previous labeler)", 0.0, 4.0, True),
@@ -45,10 +43,7 @@ VARIANTS = [  # name, entry weight, C, class balancing
 
 
 def make(entry: float, C: float, balanced: bool) -> Pipeline:
-    span = TokenFeatures(ngram_range=(1, 2), context_window=0)
-    feats = FeatureUnion([("span", span), ("entry", EntryWords(weight=entry))]) if entry else span
-    return Pipeline([("f", feats), ("clf", LogisticRegression(C=C, class_weight="balanced" if balanced else None,
-                                                              max_iter=3000, random_state=0))])
+    return make_labeler(TrainConfig(label_entry_weight=entry, label_C=C, label_balanced=balanced))
 
 
 def main() -> int:
