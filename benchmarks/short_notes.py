@@ -1,0 +1,144 @@
+"""Short notes: do batches 26-29 teach the model what one- to three-sentence entries hold?
+
+    python benchmarks/short_notes.py [--batches 26 27 28 29] [--json OUT.json]
+
+Batches 26-29 (``corpora/tools/ADDENDUM_BATCHES_26-29.md``) are short notes as
+people type them in a journaling app, mostly likes, wants, moods and opinions,
+written after the model marked such sentences as realizations. Held-out-batch
+cross-validation: for each short batch, a model is trained on the other
+training writers (batches 1-25 and the other short batches) and scored on that
+batch's entries, whose writers it never saw; a baseline model trained on
+batches 1-25 only is scored on the same entries. Both are also scored on the
+corpus dev and test splits and on GoEmotions dev (a comment is positive when
+its raters gave ``realization``, predicted positive when any span is marked).
+
+Reported per held-out batch and summed: span overlap P/R/F1, the share of
+unlabelled entries given a span ("marked, no label") and the share of labelled
+entries given a span of a right category.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from goemotions import load, prf  # noqa: E402
+
+from breakthrough_nlp.corpus import Record, load_splits  # noqa: E402
+from breakthrough_nlp.evaluation import evaluate, match_spans  # noqa: E402
+from breakthrough_nlp.training import TrainConfig, fit_pipeline  # noqa: E402
+
+
+def batch_of(rec: Record) -> int:
+    """Batch number from the writer id: w2601 is batch 26's first writer, w101 batch 1's."""
+    return int((rec.author or "w000")[1:-2])
+
+
+def score_notes(nlp, records: list[Record]) -> dict:
+    docs = list(nlp.pipe([r.text for r in records], batch_size=256))
+    tp = n_pred = n_gold = 0
+    unl_marked = unl = lab = lab_found = 0
+    for rec, doc in zip(records, docs):
+        gold = [(s["start"], s["end"]) for s in rec.spans]
+        spans = list(doc.spans["realizations"])
+        matched, _ = match_spans(doc, gold, [(s.start_char, s.end_char) for s in spans])
+        tp += len(matched)
+        n_pred += len(spans)
+        n_gold += len(gold)
+        if rec.labels:
+            lab += 1
+            lab_found += any(s.label_ in rec.labels for s in spans)
+        else:
+            unl += 1
+            unl_marked += bool(spans)
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"entries": len(records), "gold_spans": n_gold, "predicted_spans": n_pred, "matched": tp,
+            "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            "unlabelled": unl, "unlabelled_marked": unl_marked, "labelled": lab, "labelled_found": lab_found}
+
+
+def corpus_scores(nlp, splits, ge_texts, ge_y) -> dict:
+    pred = [int(len(d.spans["realizations"]) > 0) for d in nlp.pipe(ge_texts, batch_size=256)]
+    out = {"goemotions_dev": prf(ge_y, pred)}
+    for split in ("dev", "test"):
+        r = evaluate(nlp, splits[split])
+        out[split] = {"span_overlap_f1": r["spans"]["overlap"]["f1"], "span_exact_f1": r["spans"]["exact"]["f1"],
+                      "span_label_accuracy": r["spans"]["label_accuracy"], "entry_macro_f1": r["labels"]["macro_f1"]}
+    return out
+
+
+def total(rows: list[dict]) -> dict:
+    keys = ("entries", "gold_spans", "predicted_spans", "matched", "unlabelled", "unlabelled_marked",
+            "labelled", "labelled_found")
+    t = {k: sum(r[k] for r in rows) for k in keys}
+    p = t["matched"] / t["predicted_spans"] if t["predicted_spans"] else 0.0
+    r = t["matched"] / t["gold_spans"] if t["gold_spans"] else 0.0
+    t.update(precision=round(p, 4), recall=round(r, 4), f1=round(2 * p * r / (p + r) if p + r else 0.0, 4))
+    return t
+
+
+def line(name: str, s: dict) -> str:
+    return (f"{name:34s} spans P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}  "
+            f"marked, no label {s['unlabelled_marked']}/{s['unlabelled']}  "
+            f"labelled found {s['labelled_found']}/{s['labelled']}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--batches", type=int, nargs="+", default=[26, 27, 28, 29])
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    warnings.simplefilter("ignore")
+    splits = load_splits(ROOT / "corpora" / "journal-breakthroughs")
+    short = set(args.batches)
+    base = [r for r in splits["train"] if batch_of(r) not in short]
+    held = {b: [r for r in splits["train"] if batch_of(r) == b] for b in args.batches}
+    missing = [b for b, rows in held.items() if not rows]
+    if missing:
+        raise SystemExit(f"no training entries from batch(es) {missing}: build the corpus first")
+    ge_texts, ge_y = load("dev")
+    results: dict = {"batches": args.batches, "base_train_entries": len(base), "folds": {}}
+    baseline = fit_pipeline(base, splits["dev"], TrainConfig())
+    results["baseline (batches 1-25)"] = corpus_scores(baseline, splits, ge_texts, ge_y)
+    print("baseline", json.dumps(results["baseline (batches 1-25)"]), flush=True)
+    rows_base, rows_new = [], []
+    for b in args.batches:
+        train = base + [r for k, rows in held.items() if k != b for r in rows]
+        nlp = fit_pipeline(train, splits["dev"], TrainConfig())
+        fold = {"held_out_entries": len(held[b]), "baseline": score_notes(baseline, held[b]),
+                "with the other short batches": score_notes(nlp, held[b]),
+                "corpus": corpus_scores(nlp, splits, ge_texts, ge_y)}
+        results["folds"][str(b)] = fold
+        rows_base.append(fold["baseline"])
+        rows_new.append(fold["with the other short batches"])
+        print(f"batch {b}: {json.dumps(fold)}", flush=True)
+    results["held-out short notes, baseline"] = total(rows_base)
+    results["held-out short notes, with the other short batches"] = total(rows_new)
+    print()
+    print(f"held-out short batches {args.batches}, {sum(len(v) for v in held.values())} entries")
+    print(line("baseline (batches 1-25)", results["held-out short notes, baseline"]))
+    print(line("with the other short batches", results["held-out short notes, with the other short batches"]))
+    ge = results["baseline (batches 1-25)"]["goemotions_dev"]
+    print(f"GoEmotions dev, baseline: P {ge['precision']:.3f} R {ge['recall']:.3f} F1 {ge['f1']:.3f} "
+          f"(flags {ge['predicted_positive']})")
+    for b in args.batches:
+        c = results["folds"][str(b)]["corpus"]
+        ge = c["goemotions_dev"]
+        print(f"fold {b}: GoEmotions dev P {ge['precision']:.3f} R {ge['recall']:.3f} F1 {ge['f1']:.3f} "
+              f"(flags {ge['predicted_positive']}); test overlap {c['test']['span_overlap_f1']:.3f} "
+              f"exact {c['test']['span_exact_f1']:.3f} label acc {c['test']['span_label_accuracy']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
