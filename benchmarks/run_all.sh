@@ -4,18 +4,18 @@
 #   pip install -e ".[test]" vaderSentiment empath
 # With arguments, runs only the named steps, e.g. `bash benchmarks/run_all.sh cross_validation`
 # (steps: memory speed accuracy goemotions goemotions_training span_errors learning_curve
-# feature_selection pepys pepys_no_reranker cross_validation added_data pepys_judged evaluate).
+# feature_selection pepys pepys_no_reranker cross_validation added_data pepys_judged short_notes evaluate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
 ALL="memory speed accuracy goemotions goemotions_training span_errors learning_curve feature_selection
-     pepys pepys_no_reranker cross_validation added_data pepys_judged evaluate"
+     pepys pepys_no_reranker cross_validation added_data pepys_judged short_notes evaluate"
 STEPS="${*:-$ALL}"
 run() { grep -v Warning | tee "benchmarks/results/$1.txt"; }
 for step in $STEPS; do
   echo "== $step"
   case "$step" in
-    memory|speed|accuracy|goemotions|goemotions_training|span_errors|learning_curve|feature_selection|added_data)
+    memory|speed|accuracy|goemotions|goemotions_training|span_errors|learning_curve|feature_selection|added_data|short_notes)
       python "benchmarks/$step.py" --json "benchmarks/results/$step.json" 2>&1 | run "$step" ;;
     pepys)
       python benchmarks/pepys.py --sweep 0.6 0.7 0.8 --json benchmarks/results/pepys.json 2>&1 | run pepys ;;

@@ -34,6 +34,9 @@ _SALT_PREV = np.uint64(0xC2B2AE3D27D4EB4F)
 _SALT_FIRST = np.uint64(0x165667B19E3779F9)
 _SALT_NEXT = np.uint64(0x27D4EB2F165667C5)
 _SALT_TRIGRAM = np.uint64(0x85EBCA77C2B2AE63)
+# Hashed stand-ins for the context a sentence at the start or end of an entry lacks.
+_EDGE_BEFORE = 0x5B8D0C1E9A3F7B21
+_EDGE_AFTER = 0x3C6EF372FE94F82B
 
 
 def _token_range(item: Doc | Span) -> tuple[Doc, int, int]:
@@ -93,6 +96,12 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
     shape_features:
         Add length, punctuation ratio and position in the document. Off for
         whole entries, where length says more about the writer than the insight.
+    pad_context:
+        Count each token of ``context_window`` / ``next_window`` that falls outside
+        the document as an "entry starts here" / "entry ends here" feature. Without
+        it, a sentence with no words around it (a one-sentence entry) puts all of its
+        L2 norm on its own words and scores more extremely than the same sentence
+        inside an entry.
     lexicon:
         Word lists (name -> words); ``None`` uses the shipped ``lexicons.json``.
     """
@@ -106,6 +115,7 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         next_window: int = 0,
         shape_features: bool = True,
         lexicon: dict[str, list[str]] | None = None,
+        pad_context: bool = False,
     ) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -114,6 +124,7 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         self.next_window = next_window
         self.shape_features = shape_features
         self.lexicon = lexicon
+        self.pad_context = pad_context
 
     def fit(self, X: Sequence[Doc | Span], y=None) -> "TokenFeatures":
         if self.n_features < 16:
@@ -168,6 +179,8 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
         n_lex = len(table.names)
         next_window = getattr(self, "next_window", 0)  # absent in models saved before it existed
         shape = getattr(self, "shape_features", True)
+        pad = getattr(self, "pad_context", False)  # absent in models saved before it existed
+        edge_before, edge_after = _EDGE_BEFORE % self.n_features, _EDGE_AFTER % self.n_features
         lo, hi = self.ngram_range
         dense = np.zeros((len(X), self.n_dense_), dtype=np.float64)
         cache: dict[int, tuple[Doc, dict[str, np.ndarray]]] = {}
@@ -198,6 +211,11 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
             if next_window:
                 nb = int(np.searchsorted(words, end + next_window))
                 parts.append(t["next"][b:nb])
+            if pad:
+                if self.context_window and start < self.context_window:
+                    parts.append(np.full(self.context_window - start, edge_before, dtype=np.int64))
+                if next_window and end + next_window > len(doc):
+                    parts.append(np.full(end + next_window - len(doc), edge_after, dtype=np.int64))
             idx = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             cols.append(idx)
             rows.append(np.full(len(idx), i, dtype=np.int64))

@@ -62,6 +62,7 @@ class TrainConfig:
     unit_weighting: str = "unit"
     unit_ngram_range: tuple[int, int] = (1, 2)
     unit_own_ngrams: tuple[int, int] | None = None
+    unit_pad_context: bool = False
     entry_context: bool = True
     rerank_learning_rate: float = 0.05
     rerank_max_iter: int = 200
@@ -123,7 +124,8 @@ def make_detector(cfg: TrainConfig) -> Pipeline:
     """Sentence scorer: its words with the words around it, and, with ``unit_own_ngrams`` (off by
     default: writer CV showed no gain on spans), a block of its own n-grams normalized apart."""
     words = TokenFeatures(ngram_range=cfg.unit_ngram_range, context_window=cfg.unit_context_window,
-                          next_window=cfg.unit_next_window, shape_features=cfg.unit_shape_features)
+                          next_window=cfg.unit_next_window, shape_features=cfg.unit_shape_features,
+                          pad_context=cfg.unit_pad_context)
     features = words
     if cfg.unit_own_ngrams:
         own = TokenFeatures(ngram_range=tuple(cfg.unit_own_ngrams), context_window=0, next_window=0,

@@ -65,3 +65,28 @@ def test_detector_own_words_block_is_optional():
     assert isinstance(make_detector(TrainConfig()).named_steps["features"], TokenFeatures)
     union = make_detector(TrainConfig(unit_own_ngrams=(1, 3))).named_steps["features"]
     assert isinstance(union, FeatureUnion) and union.transformer_list[1][1].ngram_range == (1, 3)
+
+
+def test_edge_padding_gives_an_entry_edge_the_weight_of_missing_context():
+    nlp = blank_pipeline()
+    seg = nlp.get_pipe("breakthrough_sentencizer")
+    alone = seg(nlp.make_doc("I want a new bike."))
+    inside = seg(nlp.make_doc("Rain all day and the bus was late again. I want a new bike. Then tea and bed early."))
+    s_alone, s_inside = alone[0:5], inside[10:15]
+    assert s_alone.text == s_inside.text == "I want a new bike"
+    kw = dict(context_window=6, next_window=6, shape_features=False, lexicon_weight=0.0)
+    plain = TokenFeatures(**kw).fit([s_alone])
+    padded = TokenFeatures(pad_context=True, **kw).fit([s_alone])
+    assert clone(padded).get_params()["pad_context"] is True
+    own = plain.transform([s_alone]).toarray()[0]
+    # Alone, its own words carry the whole norm; padded, they weigh about what they weigh inside an entry.
+    own_padded = padded.transform([s_alone]).toarray()[0]
+    own_inside = plain.transform([s_inside]).toarray()[0]
+    word = np.flatnonzero(own)[0]
+    assert own[word] > own_inside[word]
+    assert abs(own_padded[word] - own_inside[word]) < 0.25 * own_inside[word]
+    # Inside an entry with enough words around it, padding changes nothing.
+    assert np.allclose(padded.transform([s_inside]).toarray(), own_inside)
+    # Not set on models saved before the option existed: transform still works.
+    del padded.pad_context
+    assert np.allclose(padded.transform([s_alone]).toarray()[0], own)
