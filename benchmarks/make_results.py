@@ -213,8 +213,7 @@ def reranker_table() -> str:
 def release_table() -> str:
     """This release against the previous one, paired on the test split."""
     cmp = load("compare_release")
-    out = ["This release against the previous one (the same detector, reranker, join and boundary models and "
-           "thresholds, so the same spans; its span labeler read only the span), "
+    out = ["This release against the previous one (the same code and settings, trained without batches 26–29), "
            "paired on the test split (`benchmarks/compare_models.py`, results in "
            "`benchmarks/results/compare_release.txt`):", "",
            "| model | test mean avg. precision of `doc.cats` | test entry macro-F1 | test span overlap F1 | "
@@ -249,13 +248,14 @@ def added_data_table() -> str:
 JUDGED_ROUNDS = (("1", "pepys_judged", "previous release; same training with the reranker, before batches 20–25"),
                  ("2", "pepys_judged_2", "previous release; batches 20–25 added, without and with the reranker "
                                          "(thresholds tuned on dev, before the last 4-entry adjudication)"),
-                 ("3", "pepys_judged_3", "the previous release, whose spans this release keeps "
-                                         "(826 in the diary when sampled, 829 now)"))
+                 ("3", "pepys_judged_3", "the release before this one (826 spans in the diary when sampled, "
+                                         "829 later)"),
+                 ("4", "pepys_judged_4", "this release (batches 26–29 added), a new reader"))
 
 
 def pepys_judged_table() -> str:
-    out = ["Spans marked in the Pepys diary, judged blind by the annotation guide, in three rounds "
-           "(`python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged[_2|_3]`):", "",
+    out = [f"Spans marked in the Pepys diary, judged blind by the annotation guide, in {len(JUDGED_ROUNDS)} rounds "
+           "(`python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged[_2|_3|_4]`):", "",
            "| round | model | spans in the diary | entries with a span | judged | realizations | precision [95% CI] | "
            "estimated realizations found |", "|---|---|---|---|---|---|---|---|"]
     for rnd, name, _ in JUDGED_ROUNDS:
@@ -266,6 +266,44 @@ def pepys_judged_table() -> str:
                        f"{r['estimated_realizations_found']} |")
     out.append("")
     out.append("Rounds: " + "; ".join(f"{rnd}: {desc}" for rnd, _, desc in JUDGED_ROUNDS) + ".")
+    return "\n".join(out)
+
+
+def short_notes_table() -> str:
+    """Held-out-batch CV over the short-note batches 26-29."""
+    r = load("short_notes")
+    base, new = r["held-out short notes, baseline"], r["held-out short notes, with the other short batches"]
+    out = [f"Short notes (batches {r['batches'][0]}–{r['batches'][-1]}, {base['entries']} entries, median 17 words): "
+           "each batch held out in turn, scored by a model trained on batches 1–25 only and by one trained with the "
+           "other short batches added; its writers are in neither (`python benchmarks/short_notes.py`). Summed over "
+           "the four held-out batches:", "",
+           "| training data | span overlap P | span overlap R | span overlap F1 | unlabelled notes given a span | "
+           "labelled notes given a span of a right category |", "|---|---|---|---|---|---|"]
+    for name, t in (("batches 1–25", base), ("batches 1–25 + the other short batches", new)):
+        out.append(f"| {name} | {t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f} | "
+                   f"{t['unlabelled_marked']} / {t['unlabelled']} | {t['labelled_found']} / {t['labelled']} |")
+    b = r["baseline (batches 1-25)"]
+    out += ["", "The same models on the corpus test split and GoEmotions dev (comments flagged, and GoEmotions' own "
+            "`realization` F1):", "",
+            "| model | test span overlap F1 | test span exact F1 | test span label acc. | test entry macro-F1 | "
+            "GoEmotions dev flags | GoEmotions dev F1 |", "|---|---|---|---|---|---|---|"]
+    rows = [("batches 1–25", b)] + [(f"+ short batches except {k}", v["corpus"]) for k, v in r["folds"].items()]
+    for name, c in rows:
+        t, g = c["test"], c["goemotions_dev"]
+        out.append(f"| {name} | {t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {t['span_label_accuracy']:.3f} | "
+                   f"{t['entry_macro_f1']:.3f} | {g['predicted_positive']} | {g['f1']:.3f} |")
+    return "\n".join(out)
+
+
+def goemotions_judged_table() -> str:
+    r = load("goemotions_judged")
+    out = [f"GoEmotions dev comments flagged by either model ({r['judged']}), judged blind by the annotation guide "
+           "(`python benchmarks/goemotions_judged.py score`):", "",
+           "| model | comments flagged | realizations by the guide | precision [95% CI] | "
+           "flagged comments GoEmotions rates `realization` |", "|---|---|---|---|---|"]
+    for name, m in r["models"].items():
+        out.append(f"| {name} | {m['flagged']} | {m['judged_yes']} | {m['precision']:.3f} "
+                   f"[{m['ci95'][0]:.3f}, {m['ci95'][1]:.3f}] | {m['goemotions_realization']} |")
     return "\n".join(out)
 
 
@@ -349,7 +387,9 @@ def pepys_summary() -> str:
 
 if __name__ == "__main__":
     for title, fn in (("Accuracy", accuracy_tables), ("Speed and memory", speed_tables),
-                      ("GoEmotions", goemotions_table), ("GoEmotions train as training data", goemotions_training_table),
+                      ("GoEmotions", goemotions_table), ("GoEmotions, judged by the guide", goemotions_judged_table),
+                      ("GoEmotions train as training data", goemotions_training_table),
+                      ("Short notes", short_notes_table),
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
                       ("Cross-validation", cross_validation_table), ("The reranker", reranker_table),
                       ("This release against the previous one", release_table),
