@@ -171,7 +171,7 @@ def labeler_table() -> str:
         "`benchmarks/cross_validation.py`, one process per config, merged in "
         "`benchmarks/results/cross_validation_labeler.txt`",
         {"label_C=4.0, label_entry_weight=0.0, label_balanced=True": "previous labeler: the span's words",
-         "default": "this release: the span's and the entry's words"})
+         "default": "shipped labeler: the span's and the entry's words"})
 
 
 COMPARE_KEYS = {"entry macro-F1": "test macro-F1", "span overlap F1": "test span overlap F1",
