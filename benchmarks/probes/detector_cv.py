@@ -35,14 +35,20 @@ from breakthrough_nlp.corpus import load_splits  # noqa: E402
 from breakthrough_nlp.training import TrainConfig, blank_pipeline, make_detector, make_docs, span_targets  # noqa: E402
 
 
-def main() -> int:
-    warnings.simplefilter("ignore")
+def sentence_units():
+    """The sentence units of train + dev, their targets and each unit's writer (shared by the detector probes)."""
     splits = load_splits(ROOT / "corpora" / "journal-breakthroughs")
     records = splits["train"] + splits["dev"]
     nlp = blank_pipeline()
     t = span_targets(nlp.get_pipe("breakthrough_realizations"), make_docs(nlp, records), records)
-    units, y = t.units, t.y_units
     writers = [records[o].author or records[o].id for o in t.owners]
+    return records, t, writers
+
+
+def main() -> int:
+    warnings.simplefilter("ignore")
+    records, t, writers = sentence_units()
+    units, y = t.units, t.y_units
     shipped = make_detector(TrainConfig(unit_own_ngrams=None)).named_steps["features"].fit(units).transform(units)
     # The detector's own-words block as TrainConfig(unit_own_ngrams=...) builds it.
     blocks = {f"own {lo}-{hi}-grams": make_detector(TrainConfig(unit_own_ngrams=(lo, hi))).named_steps["features"]

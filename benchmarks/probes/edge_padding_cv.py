@@ -23,23 +23,20 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from detector_cv import sentence_units  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
-from breakthrough_nlp.corpus import load_splits  # noqa: E402
-from breakthrough_nlp.training import TrainConfig, blank_pipeline, make_detector, make_docs, span_targets  # noqa: E402
+from breakthrough_nlp.training import TrainConfig, make_detector  # noqa: E402
 
 
 def main() -> int:
     warnings.simplefilter("ignore")
-    splits = load_splits(ROOT / "corpora" / "journal-breakthroughs")
-    records = splits["train"] + splits["dev"]
-    nlp = blank_pipeline()
-    t = span_targets(nlp.get_pipe("breakthrough_realizations"), make_docs(nlp, records), records)
+    records, t, writers = sentence_units()
     units, y = t.units, t.y_units
-    writers = [records[o].author or records[o].id for o in t.owners]
     n_in_entry = np.bincount(t.owners)[t.owners]
     short = n_in_entry <= 3
     single_neg = (n_in_entry == 1) & (y == 0)
