@@ -512,8 +512,8 @@ df.groupby("length", observed=True).agg(
     ("md", """\
 The span threshold stored with the model was tuned on modern journals in which about four
 entries in ten hold an insight. On a diary where insights are rare, a higher one trades some recall
-for far fewer marks (on the modern test split it costs 0.027 span F1 and, because the entry
-labels read the spans as evidence, 0.019 entry macro-F1; see the model card):"""),
+for far fewer marks (on the modern test split it costs 0.024 span F1 and 0.002 entry
+macro-F1; see the model card):"""),
     ("code", """\
 strict = breakthrough_nlp.annotate(diary, breakthrough_nlp.load(span_threshold=0.6))
 pd.DataFrame({
@@ -536,17 +536,19 @@ top.assign(text=top["text"].str.replace(r"\\s+", " ", regex=True).str.slice(0, 1
 Reading these is the point of the notebook. When this notebook was last run:
 
 * **`feelings` is worry and sorrow in the flow of events**: "I fear that it must be as it can",
-  a month that "ends… with some quiet to my mind, though not perfect", an evening after a
-  quarrel. They name feelings, but nothing buried or newly recognized: the guide would call most
-  of them mood reports, one of its hard negatives.
+  melancholy "under the fear of my eyes being spoiled", a busy evening after dinner, and his
+  father's story of a night with his mother. They name feelings or report someone else's, but
+  nothing buried or newly recognized: the guide would call most of them mood reports or
+  reported talk, two of its hard negatives.
 * **`patterns` mixes the real thing with troubled days**: "The truth is, I have indulged myself
   more in pleasure for these last two months than ever I did in my life before" is Pepys
   seeing what he has been doing; "thus ends all that I doubt I shall ever be able to do with my
   own eyes…" is the diary's own ending (below); his brother's complaint about his wife and an
   evening over his papers "my mind being much troubled" are plain misses.
-* **`values` is mostly worry and other people**: his mind "troubled" over his lodgings, his
-  eyes sore by candlelight, and someone else's wish to be employed ("A mind he hath to be
-  employed there…") — none of them what matters to *him*, newly seen.
+* **`values` is mostly caution and other people**: not trusting himself "in the hands" of a
+  lord he has fallen out with, a leave-taking at dinner, someone's argument about the Lord
+  Chancellor, and someone else's wish to be employed ("A mind he hath to be employed
+  there…") — none of them what matters to *him*, newly seen.
 
 Two checks on *why*. Is the superlative idiom (*ever / never / in my life / always*) behind the
 `patterns` hits? And how long are the spans? Pepys's sentences run on through semicolons and
@@ -596,7 +598,7 @@ The other two show the limits. The Great Fire is the longest and most dramatic e
 but horror at events is not a realization in the guide's sense; when this notebook was last run it
 got no label and no span, which is what a reader would give it. The night with Deb Willet is
 turmoil told as events, with no sentence in which Pepys recognizes something about himself; the
-model labelled it `feelings` from a low-scoring span (0.37) on his promises to her — a label a
+model labelled it `feelings` from a low-scoring span (0.40) on his promises to her — a label a
 reader would dispute.
 
 ## Nine years as one timeline
