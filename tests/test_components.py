@@ -82,6 +82,21 @@ def test_guide_examples_spans(nlp):
         assert len(doc.spans["realizations"]) == 0, (text, [s.text for s in doc.spans["realizations"]])
 
 
+PLAIN_ONE_LINERS = [  # corpora/tools/ADDENDUM_BATCHES_26-29.md: plain statements an earlier model marked
+    "I want a new bike.",
+    "I love my sister.",
+    "I'm puzzled",
+]
+
+
+def test_plain_one_line_notes_get_no_span(nlp):
+    """A like, a want or a mood typed as a whole entry is not an insight (none of these is in the corpus)."""
+    for text in PLAIN_ONE_LINERS:
+        doc = nlp(text)
+        assert len(doc.spans["realizations"]) == 0, (text, [(s.text, s.label_) for s in doc.spans["realizations"]])
+        assert doc._.breakthroughs == (), (text, doc.cats)
+
+
 def test_confident_span_label_agrees_with_entry_labels(nlp):
     cat = nlp.get_pipe("breakthrough_categorizer")
     doc = nlp(PATTERN_TEXT)

@@ -1,6 +1,7 @@
 """A marked span's score is a probability that it matches a gold realization (the overlap rule)."""
 
 import numpy as np
+import pytest
 import spacy
 from spacy.tokens import SpanGroup
 
@@ -66,6 +67,8 @@ def test_shipped_span_scores_map_the_strongest_sentence_score(nlp):
         group = doc.spans["realizations"]
         for span, score in zip(group, group.attrs["scores"]):
             inside = [s for c, s in kept if c.start < span.end and c.end > span.start]
-            assert score == round(marker.span_score(max(inside)), 6)
+            # Both stored scores are rounded to 6 places, so mapping the rounded sentence score
+            # can land one unit off in the last place.
+            assert score == pytest.approx(marker.span_score(max(inside)), abs=2e-6)
             seen += 1
     assert seen >= 2
