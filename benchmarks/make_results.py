@@ -174,6 +174,15 @@ def labeler_table() -> str:
          "default": "shipped labeler: the span's and the entry's words"})
 
 
+def reranker_cv_table() -> str:
+    """The reranker's writer-fold cross-validation on this release's corpus (two one-config runs, merged)."""
+    return cross_validation_table(
+        "cross_validation_reranker",
+        "`benchmarks/cross_validation.py`, one process per config, merged in "
+        "`benchmarks/results/cross_validation_reranker.txt`",
+        {"entry_context=False": "without the reranker", "default": "shipped (with the reranker)"})
+
+
 COMPARE_KEYS = {"entry macro-F1": "test macro-F1", "span overlap F1": "test span overlap F1",
                 "span exact F1": "test span exact F1"}
 
@@ -392,6 +401,7 @@ if __name__ == "__main__":
                       ("Short notes", short_notes_table),
                       ("Where span errors come from", span_error_tables), ("Learning curve", learning_curve_table),
                       ("Cross-validation", cross_validation_table), ("The reranker", reranker_table),
+                      ("The reranker, cross-validated", reranker_cv_table),
                       ("This release against the previous one", release_table),
                       ("The span labeler", labeler_table),
                       ("Pretrained sentence embeddings", embedding_probe_table),
