@@ -259,12 +259,14 @@ JUDGED_ROUNDS = (("1", "pepys_judged", "previous release; same training with the
                                          "(thresholds tuned on dev, before the last 4-entry adjudication)"),
                  ("3", "pepys_judged_3", "the release before this one (826 spans in the diary when sampled, "
                                          "829 later)"),
-                 ("4", "pepys_judged_4", "this release (batches 26–29 added), a new reader"))
+                 ("4", "pepys_judged_4", "this release (batches 26–29 added), a new reader"),
+                 ("5", "pepys_judged_5", "this release and the same training without the reranker, a new reader "
+                                         "and a new sample"))
 
 
 def pepys_judged_table() -> str:
     out = [f"Spans marked in the Pepys diary, judged blind by the annotation guide, in {len(JUDGED_ROUNDS)} rounds "
-           "(`python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged[_2|_3|_4]`):", "",
+           "(`python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged[_2|_3|_4|_5]`):", "",
            "| round | model | spans in the diary | entries with a span | judged | realizations | precision [95% CI] | "
            "estimated realizations found |", "|---|---|---|---|---|---|---|---|"]
     for rnd, name, _ in JUDGED_ROUNDS:
