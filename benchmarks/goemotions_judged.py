@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 from pathlib import Path
 
@@ -33,10 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 OUT = ROOT / "benchmarks" / "results" / "goemotions_judged"
-ITEM = re.compile(r"^===\s*item\s+(\d+)\s*\|\s*(yes|no)\b", re.IGNORECASE)
 
 from goemotions import load  # noqa: E402
-from pepys_judged import wilson  # noqa: E402
+from pepys_judged import read_verdicts, wilson  # noqa: E402
 
 
 def sample(models: list[str], seed: int, out: Path) -> None:
@@ -65,11 +63,7 @@ def sample(models: list[str], seed: int, out: Path) -> None:
 
 def score(out: Path, json_out: str | None) -> dict:
     key = json.loads((out / "key.json").read_text(encoding="utf-8"))
-    answers: dict[int, bool] = {}
-    for line in (out / "judgements.txt").read_text(encoding="utf-8").splitlines():
-        m = ITEM.match(line)
-        if m:
-            answers[key["items"][m.group(1)]] = m.group(2).lower() == "yes"
+    answers = {key["items"][str(k)]: v for k, v in read_verdicts(out).items()}
     missing = [k for k, i in key["items"].items() if i not in answers]
     if missing:
         raise SystemExit(f"judgements.txt has no answer for {len(missing)} item(s), e.g. item {missing[0]}")

@@ -88,13 +88,19 @@ def sample(models: list[str], n: int, seed: int, out: Path = OUT) -> None:
     print(f"{len(items)} items for {len(models)} models written to {out / 'blind.txt'}")
 
 
-def score(out: Path = OUT) -> dict:
-    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+def read_verdicts(out: Path) -> dict[int, bool]:
+    """The reader's ``out/judgements.txt``: item number -> judged a realization."""
     verdicts: dict[int, bool] = {}
     for line in (out / "judgements.txt").read_text(encoding="utf-8").splitlines():
         m = ITEM.match(line)
         if m:
             verdicts[int(m.group(1))] = m.group(2).lower() == "yes"
+    return verdicts
+
+
+def score(out: Path = OUT) -> dict:
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    verdicts = read_verdicts(out)
     missing = [it["item"] for it in key["items"] if it["item"] not in verdicts]
     if missing:
         raise SystemExit(f"judgements.txt has no verdict for items {missing[:10]}")

@@ -32,8 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from goemotions import load, prf  # noqa: E402
 
 from breakthrough_nlp.corpus import Record, load_splits  # noqa: E402
-from breakthrough_nlp.evaluation import evaluate, match_spans  # noqa: E402
+from breakthrough_nlp.evaluation import _prf, evaluate, match_spans  # noqa: E402
 from breakthrough_nlp.training import TrainConfig, fit_pipeline  # noqa: E402
+
+
+def span_scores(matched: int, predicted: int, gold: int) -> dict:
+    """Span precision, recall and F1 from counts (the evaluation's rounding)."""
+    r = _prf(matched, predicted - matched, gold - matched)
+    return {k: r[k] for k in ("precision", "recall", "f1")}
 
 
 def batch_of(rec: Record) -> int:
@@ -58,10 +64,8 @@ def score_notes(nlp, records: list[Record]) -> dict:
         else:
             unl += 1
             unl_marked += bool(spans)
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
     return {"entries": len(records), "gold_spans": n_gold, "predicted_spans": n_pred, "matched": tp,
-            "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+            **span_scores(tp, n_pred, n_gold),
             "unlabelled": unl, "unlabelled_marked": unl_marked, "labelled": lab, "labelled_found": lab_found}
 
 
@@ -79,9 +83,7 @@ def total(rows: list[dict]) -> dict:
     keys = ("entries", "gold_spans", "predicted_spans", "matched", "unlabelled", "unlabelled_marked",
             "labelled", "labelled_found")
     t = {k: sum(r[k] for r in rows) for k in keys}
-    p = t["matched"] / t["predicted_spans"] if t["predicted_spans"] else 0.0
-    r = t["matched"] / t["gold_spans"] if t["gold_spans"] else 0.0
-    t.update(precision=round(p, 4), recall=round(r, 4), f1=round(2 * p * r / (p + r) if p + r else 0.0, 4))
+    t.update(span_scores(t["matched"], t["predicted_spans"], t["gold_spans"]))
     return t
 
 
