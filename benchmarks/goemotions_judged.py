@@ -72,11 +72,11 @@ def score(out: Path, json_out: str | None) -> dict:
     for name, idx in key["flagged"].items():
         k = sum(answers[i] for i in idx)
         lo, hi = wilson(k, len(idx))
+        rated = sum(1 for i in idx if i in ge)
         result["models"][name] = {"flagged": len(idx), "judged_yes": k, "precision": round(k / len(idx), 4),
-                                  "ci95": [round(lo, 4), round(hi, 4)],
-                                  "goemotions_realization": sum(1 for i in idx if i in ge)}
+                                  "ci95": [round(lo, 4), round(hi, 4)], "goemotions_realization": rated}
         print(f"{name:24s} flags {len(idx):4d}  realizations by the guide {k:3d}  precision {k / len(idx):.3f} "
-              f"[{lo:.3f}, {hi:.3f}]  (rated 'realization' by GoEmotions: {result['models'][name]['goemotions_realization']})")
+              f"[{lo:.3f}, {hi:.3f}]  (rated 'realization' by GoEmotions: {rated})")
     both = [i for i in answers if i in ge]
     print(f"of the {len(both)} pooled comments GoEmotions rated 'realization', {sum(answers[i] for i in both)} "
           f"were judged realizations by the guide; of the {len(answers) - len(both)} others, "
