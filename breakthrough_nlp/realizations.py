@@ -601,7 +601,8 @@ def _ngram_names(features, span: Span) -> dict[int, str]:
             names.update({offset + col: prefix + word for col, word in _ngram_names(part, span).items()})
             offset += part.n_features_out_
         return names
-    from .features import _MULT, _SALT_BIGRAM, _SALT_FIRST, _SALT_NEXT, _SALT_PREV, _SALT_TRIGRAM
+    from .features import (_EDGE_AFTER, _EDGE_BEFORE, _MULT, _SALT_BIGRAM, _SALT_FIRST, _SALT_NEXT, _SALT_PREV,
+                           _SALT_TRIGRAM)
 
     nf = np.uint64(features.n_features)
     lo, hi = features.ngram_range
@@ -631,4 +632,7 @@ def _ngram_names(features, span: Span) -> dict[int, str]:
         for t in tokens:
             if not t.is_space:
                 names.setdefault(int((np.uint64(t.lower) ^ salt) % nf), prefix + t.lower_)
+    if getattr(features, "pad_context", False):  # TokenFeatures(pad_context=True): the entry's edges
+        names.setdefault(_EDGE_BEFORE % features.n_features, "before: (entry starts)")
+        names.setdefault(_EDGE_AFTER % features.n_features, "after: (entry ends)")
     return names

@@ -3,6 +3,7 @@ import pytest
 from sklearn.base import clone
 
 from breakthrough_nlp.features import EntryWords, TokenFeatures
+from breakthrough_nlp.realizations import _ngram_names
 from breakthrough_nlp.training import blank_pipeline, make_labeler, TrainConfig
 
 
@@ -87,6 +88,10 @@ def test_edge_padding_gives_an_entry_edge_the_weight_of_missing_context():
     assert abs(own_padded[word] - own_inside[word]) < 0.25 * own_inside[word]
     # Inside an entry with enough words around it, padding changes nothing.
     assert np.allclose(padded.transform([s_inside]).toarray(), own_inside)
+    # explain() names the edge features instead of reporting bare hashes.
+    names = _ngram_names(padded, s_alone)
+    on = set(np.flatnonzero(own_padded[:padded.n_features]).tolist())
+    assert on <= set(names) and {"before: (entry starts)", "after: (entry ends)"} <= set(names.values())
     # Not set on models saved before the option existed: transform still works.
     del padded.pad_context
     assert np.allclose(padded.transform([s_alone]).toarray()[0], own)
