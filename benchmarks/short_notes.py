@@ -1,6 +1,7 @@
-"""Short notes: do batches 26-29 teach the model what one- to three-sentence entries hold?
+"""Held-out targeted batches: do batches 26-29 (or 30-33) teach the model what they were written for?
 
     python benchmarks/short_notes.py [--batches 26 27 28 29] [--json OUT.json]
+    python benchmarks/short_notes.py --batches 30 31 32 33 --json benchmarks/results/stock_phrases.json
 
 Batches 26-29 (``corpora/tools/ADDENDUM_BATCHES_26-29.md``) are short notes as
 people type them in a journaling app, mostly likes, wants, moods and opinions,
@@ -12,15 +13,23 @@ batches 1-25 only is scored on the same entries. Both are also scored on the
 corpus dev and test splits and on GoEmotions dev (a comment is positive when
 its raters gave ``realization``, predicted positive when any span is marked).
 
+Batches 30-33 (``corpora/tools/ADDENDUM_BATCHES_30-33.md``) use the stock
+phrases of earlier batches' insights ("I'd rather", "I want to be", "I'm
+scared", ...) in their ordinary sense, written after the model marked "I want
+to learn piano this year." as a realization; ``--batches 30 31 32 33`` runs the
+same design on them, the baseline then trained on all the other batches.
+
 Reported per held-out batch and summed: span overlap P/R/F1, the share of
-unlabelled entries given a span ("marked, no label") and the share of labelled
-entries given a span of a right category.
+unlabelled entries given a span ("marked, no label"), the share of labelled
+entries given a span of a right category, and how the predicted and gold spans
+that contain a stock phrase fare.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -34,6 +43,32 @@ from goemotions import load, prf  # noqa: E402
 from breakthrough_nlp.corpus import Record, load_splits  # noqa: E402
 from breakthrough_nlp.evaluation import _prf, evaluate, match_spans  # noqa: E402
 from breakthrough_nlp.training import TrainConfig, fit_pipeline  # noqa: E402
+
+
+STOCK_PHRASES = re.compile(
+    r"\b(i'?d rather|i would rather|rather be|want to be|i want to|i want my|want is|i don'?t want|"
+    r"what i (?:really )?want|i need to|i don'?t need|care about|matters? to me|what matters|i'?m angry|"
+    r"i'?m scared|ashamed of|jealous of|let myself)\b",
+    re.IGNORECASE,
+)
+"""The phrases of ``ADDENDUM_BATCHES_30-33.md`` (straight or curly apostrophes are normalized first)."""
+
+
+def has_stock_phrase(text: str) -> bool:
+    return bool(STOCK_PHRASES.search(text.replace("\u2019", "'")))
+
+
+def batch_ranges(numbers) -> str:
+    """``[1, 2, 3, 5]`` -> ``"1-3, 5"``: the batches a model was trained on, for labels."""
+    out, run = [], []
+    for n in sorted(set(numbers)):
+        if run and n != run[-1] + 1:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+            run = []
+        run.append(n)
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(out)
 
 
 def span_scores(matched: int, predicted: int, gold: int) -> dict:
@@ -51,10 +86,21 @@ def score_notes(nlp, records: list[Record]) -> dict:
     docs = list(nlp.pipe([r.text for r in records], batch_size=256))
     tp = n_pred = n_gold = 0
     unl_marked = unl = lab = lab_found = 0
+    ph_pred = ph_pred_ok = ph_gold = ph_gold_found = 0
     for rec, doc in zip(records, docs):
         gold = [(s["start"], s["end"]) for s in rec.spans]
         spans = list(doc.spans["realizations"])
         matched, _ = match_spans(doc, gold, [(s.start_char, s.end_char) for s in spans])
+        gold_hit = {g for g, _ in matched}
+        pred_hit = {p for _, p in matched}
+        for k, s in enumerate(spans):
+            if has_stock_phrase(s.text):
+                ph_pred += 1
+                ph_pred_ok += k in pred_hit
+        for k, (a, b) in enumerate(gold):
+            if has_stock_phrase(rec.text[a:b]):
+                ph_gold += 1
+                ph_gold_found += k in gold_hit
         tp += len(matched)
         n_pred += len(spans)
         n_gold += len(gold)
@@ -66,7 +112,9 @@ def score_notes(nlp, records: list[Record]) -> dict:
             unl_marked += bool(spans)
     return {"entries": len(records), "gold_spans": n_gold, "predicted_spans": n_pred, "matched": tp,
             **span_scores(tp, n_pred, n_gold),
-            "unlabelled": unl, "unlabelled_marked": unl_marked, "labelled": lab, "labelled_found": lab_found}
+            "unlabelled": unl, "unlabelled_marked": unl_marked, "labelled": lab, "labelled_found": lab_found,
+            "phrase_predicted": ph_pred, "phrase_predicted_matched": ph_pred_ok,
+            "phrase_gold": ph_gold, "phrase_gold_found": ph_gold_found}
 
 
 def corpus_scores(nlp, splits, ge_texts, ge_y) -> dict:
@@ -81,7 +129,8 @@ def corpus_scores(nlp, splits, ge_texts, ge_y) -> dict:
 
 def total(rows: list[dict]) -> dict:
     keys = ("entries", "gold_spans", "predicted_spans", "matched", "unlabelled", "unlabelled_marked",
-            "labelled", "labelled_found")
+            "labelled", "labelled_found", "phrase_predicted", "phrase_predicted_matched", "phrase_gold",
+            "phrase_gold_found")
     t = {k: sum(r[k] for r in rows) for k in keys}
     t.update(span_scores(t["matched"], t["predicted_spans"], t["gold_spans"]))
     return t
@@ -90,7 +139,9 @@ def total(rows: list[dict]) -> dict:
 def line(name: str, s: dict) -> str:
     return (f"{name:34s} spans P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}  "
             f"marked, no label {s['unlabelled_marked']}/{s['unlabelled']}  "
-            f"labelled found {s['labelled_found']}/{s['labelled']}")
+            f"labelled found {s['labelled_found']}/{s['labelled']}  "
+            f"stock-phrase spans right {s['phrase_predicted_matched']}/{s['phrase_predicted']}, "
+            f"stock-phrase gold found {s['phrase_gold_found']}/{s['phrase_gold']}")
 
 
 def main() -> int:
@@ -107,10 +158,12 @@ def main() -> int:
     if missing:
         raise SystemExit(f"no training entries from batch(es) {missing}: build the corpus first")
     ge_texts, ge_y = load("dev")
-    results: dict = {"batches": args.batches, "base_train_entries": len(base), "folds": {}}
+    base_name = f"baseline (batches {batch_ranges(batch_of(r) for r in base)})"
+    results: dict = {"batches": args.batches, "base_train_entries": len(base), "baseline_name": base_name,
+                     "folds": {}}
     baseline = fit_pipeline(base, splits["dev"], TrainConfig())
-    results["baseline (batches 1-25)"] = corpus_scores(baseline, splits, ge_texts, ge_y)
-    print("baseline", json.dumps(results["baseline (batches 1-25)"]), flush=True)
+    results[base_name] = corpus_scores(baseline, splits, ge_texts, ge_y)
+    print(base_name, json.dumps(results[base_name]), flush=True)
     rows_base, rows_new = [], []
     for b in args.batches:
         train = base + [r for k, rows in held.items() if k != b for r in rows]
@@ -125,10 +178,10 @@ def main() -> int:
     results["held-out short notes, baseline"] = total(rows_base)
     results["held-out short notes, with the other short batches"] = total(rows_new)
     print()
-    print(f"held-out short batches {args.batches}, {sum(len(v) for v in held.values())} entries")
-    print(line("baseline (batches 1-25)", results["held-out short notes, baseline"]))
-    print(line("with the other short batches", results["held-out short notes, with the other short batches"]))
-    ge = results["baseline (batches 1-25)"]["goemotions_dev"]
+    print(f"held-out batches {args.batches}, {sum(len(v) for v in held.values())} entries")
+    print(line(base_name, results["held-out short notes, baseline"]))
+    print(line("with the other held-out batches", results["held-out short notes, with the other short batches"]))
+    ge = results[base_name]["goemotions_dev"]
     print(f"GoEmotions dev, baseline: P {ge['precision']:.3f} R {ge['recall']:.3f} F1 {ge['f1']:.3f} "
           f"(flags {ge['predicted_positive']})")
     for b in args.batches:
