@@ -284,13 +284,15 @@ def short_notes_table() -> str:
     """Held-out-batch CV over the short-note batches 26-29."""
     r = load("short_notes")
     base, new = r["held-out short notes, baseline"], r["held-out short notes, with the other short batches"]
+    bname = r.get("baseline_name", "baseline (batches 1-25)").removeprefix("baseline (").removesuffix(")")
+    bname = bname.replace("-", "–")
     out = [f"Short notes (batches {r['batches'][0]}–{r['batches'][-1]}, {base['entries']} entries, median 17 words): "
-           "each batch held out in turn, scored by a model trained on batches 1–25 only and by one trained with the "
+           f"each batch held out in turn, scored by a model trained on {bname} only and by one trained with the "
            "other short batches added; its writers are in neither (`python benchmarks/short_notes.py`). Summed over "
            "the four held-out batches:", "",
            "| training data | span overlap P | span overlap R | span overlap F1 | unlabelled notes given a span | "
            "labelled notes given a span of a right category |", "|---|---|---|---|---|---|"]
-    for name, t in (("batches 1–25", base), ("batches 1–25 + the other short batches", new)):
+    for name, t in ((bname, base), (f"{bname} + the other short batches", new)):
         out.append(f"| {name} | {t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f} | "
                    f"{t['unlabelled_marked']} / {t['unlabelled']} | {t['labelled_found']} / {t['labelled']} |")
     b = r[r.get("baseline_name", "baseline (batches 1-25)")]
@@ -298,7 +300,7 @@ def short_notes_table() -> str:
             "`realization` F1):", "",
             "| model | test span overlap F1 | test span exact F1 | test span label acc. | test entry macro-F1 | "
             "GoEmotions dev flags | GoEmotions dev F1 |", "|---|---|---|---|---|---|---|"]
-    rows = [("batches 1–25", b)] + [(f"+ short batches except {k}", v["corpus"]) for k, v in r["folds"].items()]
+    rows = [(bname, b)] + [(f"+ short batches except {k}", v["corpus"]) for k, v in r["folds"].items()]
     for name, c in rows:
         t, g = c["test"], c["goemotions_dev"]
         out.append(f"| {name} | {t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {t['span_label_accuracy']:.3f} | "

@@ -4,12 +4,13 @@
 #   pip install -e ".[test]" vaderSentiment empath
 # With arguments, runs only the named steps, e.g. `bash benchmarks/run_all.sh cross_validation`
 # (steps: memory speed accuracy goemotions goemotions_training span_errors learning_curve
-# feature_selection pepys pepys_no_reranker cross_validation added_data pepys_judged short_notes evaluate).
+# feature_selection pepys pepys_no_reranker cross_validation added_data pepys_judged short_notes stock_phrases
+# evaluate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
 ALL="memory speed accuracy goemotions goemotions_training span_errors learning_curve feature_selection
-     pepys pepys_no_reranker cross_validation added_data pepys_judged short_notes evaluate"
+     pepys pepys_no_reranker cross_validation added_data pepys_judged short_notes stock_phrases evaluate"
 STEPS="${*:-$ALL}"
 run() { grep -v Warning | tee "benchmarks/results/$1.txt"; }
 for step in $STEPS; do
@@ -17,6 +18,9 @@ for step in $STEPS; do
   case "$step" in
     memory|speed|accuracy|goemotions|goemotions_training|span_errors|learning_curve|feature_selection|added_data|short_notes)
       python "benchmarks/$step.py" --json "benchmarks/results/$step.json" 2>&1 | run "$step" ;;
+    stock_phrases)  # the held-out-batch design of short_notes on batches 30-33
+      python benchmarks/short_notes.py --batches 30 31 32 33 --json benchmarks/results/stock_phrases.json 2>&1 \
+        | run stock_phrases ;;
     pepys)
       python benchmarks/pepys.py --sweep 0.6 0.7 0.8 --json benchmarks/results/pepys.json 2>&1 | run pepys ;;
     pepys_no_reranker)  # the shipped training without the entry-context reranker

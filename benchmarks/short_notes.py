@@ -13,7 +13,7 @@ batches 1-25 only is scored on the same entries. Both are also scored on the
 corpus dev and test splits and on GoEmotions dev (a comment is positive when
 its raters gave ``realization``, predicted positive when any span is marked).
 
-Batches 30-33 (``corpora/tools/ADDENDUM_BATCHES_30-33.md``) use the stock
+Batches 30-33 (``corpora/tools/ADDENDUM_BATCHES_30-35.md``) use the stock
 phrases of earlier batches' insights ("I'd rather", "I want to be", "I'm
 scared", ...) in their ordinary sense, written after the model marked "I want
 to learn piano this year." as a realization; ``--batches 30 31 32 33`` runs the
@@ -51,7 +51,7 @@ STOCK_PHRASES = re.compile(
     r"i'?m scared|ashamed of|jealous of|let myself)\b",
     re.IGNORECASE,
 )
-"""The phrases of ``ADDENDUM_BATCHES_30-33.md`` (straight or curly apostrophes are normalized first)."""
+"""The phrases of ``ADDENDUM_BATCHES_30-35.md`` (straight or curly apostrophes are normalized first)."""
 
 
 def has_stock_phrase(text: str) -> bool:
