@@ -97,6 +97,22 @@ def test_plain_one_line_notes_get_no_span(nlp):
         assert doc._.breakthroughs == (), (text, doc.cats)
 
 
+STOCK_PHRASE_NOTES = [  # corpora/tools/ADDENDUM_BATCHES_30-35.md: wants and preferences an earlier model marked
+    "I want to learn piano this year.",
+    "I'd rather walk than take the bus.",
+    "What I really want is a nap.",
+    "I need to be more patient with the kids.",
+]
+
+
+def test_stock_phrases_in_their_ordinary_sense_get_no_span(nlp):
+    """"I'd rather", "I want to", "what I want is" are mostly plain wants; none of these notes is in the corpus."""
+    for text in STOCK_PHRASE_NOTES:
+        doc = nlp(text)
+        assert len(doc.spans["realizations"]) == 0, (text, [(s.text, s.label_) for s in doc.spans["realizations"]])
+        assert doc._.breakthroughs == (), (text, doc.cats)
+
+
 def test_confident_span_label_agrees_with_entry_labels(nlp):
     cat = nlp.get_pipe("breakthrough_categorizer")
     doc = nlp(PATTERN_TEXT)
