@@ -309,14 +309,15 @@ def short_notes_table() -> str:
 
 
 def stock_phrases_table() -> str:
-    """Held-out-batch CV over batches 30-33, the stock phrases in their ordinary sense."""
+    """Held-out-batch CV over batches 30-35, the stock phrases in their ordinary sense."""
     r = load("stock_phrases")
     base, new = r["held-out short notes, baseline"], r["held-out short notes, with the other short batches"]
     bname = r["baseline_name"].removeprefix("baseline (").removesuffix(")").replace("-", "–")
     out = [f"Stock phrases in their ordinary sense (batches {r['batches'][0]}–{r['batches'][-1]}, {base['entries']} "
            f"entries): each batch held out in turn, scored by a model trained on {bname} and by one trained with the "
            "other stock-phrase batches added; its writers are in neither (`python benchmarks/short_notes.py --batches "
-           "30 31 32 33`). Summed over the four held-out batches; a \"stock-phrase span\" contains one of the "
+           f"{' '.join(map(str, r['batches']))}`). Summed over the {len(r['batches'])} held-out batches; a "
+           "\"stock-phrase span\" contains one of the "
            "addendum's phrases (\"I'd rather\", \"want to be\", \"I'm scared\", ...):", "",
            "| training data | span overlap P | span overlap R | span overlap F1 | unlabelled entries given a span | "
            "predicted stock-phrase spans that are right | gold stock-phrase spans found |", "|---|---|---|---|---|---|---|"]

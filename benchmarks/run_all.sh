@@ -18,8 +18,8 @@ for step in $STEPS; do
   case "$step" in
     memory|speed|accuracy|goemotions|goemotions_training|span_errors|learning_curve|feature_selection|added_data|short_notes)
       python "benchmarks/$step.py" --json "benchmarks/results/$step.json" 2>&1 | run "$step" ;;
-    stock_phrases)  # the held-out-batch design of short_notes on batches 30-33
-      python benchmarks/short_notes.py --batches 30 31 32 33 --json benchmarks/results/stock_phrases.json 2>&1 \
+    stock_phrases)  # the held-out-batch design of short_notes on batches 30-35
+      python benchmarks/short_notes.py --batches 30 31 32 33 34 35 --json benchmarks/results/stock_phrases.json 2>&1 \
         | run stock_phrases ;;
     pepys)
       python benchmarks/pepys.py --sweep 0.6 0.7 0.8 --json benchmarks/results/pepys.json 2>&1 | run pepys ;;

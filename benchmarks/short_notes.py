@@ -1,7 +1,7 @@
-"""Held-out targeted batches: do batches 26-29 (or 30-33) teach the model what they were written for?
+"""Held-out targeted batches: do batches 26-29 (or 30-35) teach the model what they were written for?
 
     python benchmarks/short_notes.py [--batches 26 27 28 29] [--json OUT.json]
-    python benchmarks/short_notes.py --batches 30 31 32 33 --json benchmarks/results/stock_phrases.json
+    python benchmarks/short_notes.py --batches 30 31 32 33 34 35 --json benchmarks/results/stock_phrases.json
 
 Batches 26-29 (``corpora/tools/ADDENDUM_BATCHES_26-29.md``) are short notes as
 people type them in a journaling app, mostly likes, wants, moods and opinions,
@@ -13,10 +13,10 @@ batches 1-25 only is scored on the same entries. Both are also scored on the
 corpus dev and test splits and on GoEmotions dev (a comment is positive when
 its raters gave ``realization``, predicted positive when any span is marked).
 
-Batches 30-33 (``corpora/tools/ADDENDUM_BATCHES_30-35.md``) use the stock
+Batches 30-35 (``corpora/tools/ADDENDUM_BATCHES_30-35.md``) use the stock
 phrases of earlier batches' insights ("I'd rather", "I want to be", "I'm
 scared", ...) in their ordinary sense, written after the model marked "I want
-to learn piano this year." as a realization; ``--batches 30 31 32 33`` runs the
+to learn piano this year." as a realization; ``--batches 30 31 32 33 34 35`` runs the
 same design on them, the baseline then trained on all the other batches.
 
 Reported per held-out batch and summed: span overlap P/R/F1, the share of
