@@ -222,7 +222,7 @@ def reranker_table() -> str:
 def release_table() -> str:
     """This release against the previous one, paired on the test split."""
     cmp = load("compare_release")
-    out = ["This release against the previous one (the same code and settings, trained without batches 26–29), "
+    out = ["This release against the previous one (the same code and settings, trained without batches 30–35), "
            "paired on the test split (`benchmarks/compare_models.py`, results in "
            "`benchmarks/results/compare_release.txt`):", "",
            "| model | test mean avg. precision of `doc.cats` | test entry macro-F1 | test span overlap F1 | "
@@ -254,29 +254,38 @@ def added_data_table() -> str:
     return "\n".join(out)
 
 
-JUDGED_ROUNDS = (("1", "pepys_judged", "previous release; same training with the reranker, before batches 20–25"),
-                 ("2", "pepys_judged_2", "previous release; batches 20–25 added, without and with the reranker "
-                                         "(thresholds tuned on dev, before the last 4-entry adjudication)"),
-                 ("3", "pepys_judged_3", "the release before this one (826 spans in the diary when sampled, "
-                                         "829 later)"),
-                 ("4", "pepys_judged_4", "this release (batches 26–29 added), a new reader"),
-                 ("5", "pepys_judged_5", "this release and the same training without the reranker, a new reader "
-                                         "and a new sample"))
+# (round, result name, description, display names for the models the round called "this release" etc.,
+# which later releases make the previous ones).
+BEFORE = "the release before the previous"
+JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the reranker, before batches 20–25", {}),
+                 ("2", "pepys_judged_2", "an early release; batches 20–25 added, without and with the reranker "
+                                         "(thresholds tuned on dev, before the last 4-entry adjudication)", {}),
+                 ("3", "pepys_judged_3", "the release two before this one (826 spans in the diary when sampled, "
+                                         "829 later)", {"previous release": "release two before"}),
+                 ("4", "pepys_judged_4", "the previous release (batches 26–29 added), a new reader",
+                  {"this release": "previous release"}),
+                 ("5", "pepys_judged_5", "the previous release and the same training without the reranker, a new "
+                                         "reader and a new sample",
+                  {"this release": "previous release", "without the reranker": "previous, without the reranker"}),
+                 ("6", "pepys_judged_6", "this release (batches 30–35 added) and the same training without the "
+                                         "reranker, a new reader and a new sample", {}))
 
 
 def pepys_judged_table() -> str:
+    dirs = "|".join(f"_{rnd}" for rnd, *_ in JUDGED_ROUNDS[1:])
     out = [f"Spans marked in the Pepys diary, judged blind by the annotation guide, in {len(JUDGED_ROUNDS)} rounds "
-           "(`python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged[_2|_3|_4|_5]`):", "",
+           f"(`python benchmarks/pepys_judged.py score --dir benchmarks/results/pepys_judged[{dirs}]`):", "",
            "| round | model | spans in the diary | entries with a span | judged | realizations | precision [95% CI] | "
            "estimated realizations found |", "|---|---|---|---|---|---|---|---|"]
-    for rnd, name, _ in JUDGED_ROUNDS:
+    for rnd, name, _, names in JUDGED_ROUNDS:
         for model, r in load(name)["models"].items():
             lo, hi = r["precision_95ci"]
-            out.append(f"| {rnd} | {model} | {r['spans_in_diary']:,} | {r['share_of_entries_with_a_span']:.1%} | "
+            out.append(f"| {rnd} | {names.get(model, model)} | {r['spans_in_diary']:,} | "
+                       f"{r['share_of_entries_with_a_span']:.1%} | "
                        f"{r['judged']} | {r['realizations']} | {r['precision']:.3f} [{lo:.3f}, {hi:.3f}] | "
                        f"{r['estimated_realizations_found']} |")
     out.append("")
-    out.append("Rounds: " + "; ".join(f"{rnd}: {desc}" for rnd, _, desc in JUDGED_ROUNDS) + ".")
+    out.append("Rounds: " + "; ".join(f"{rnd}: {desc}" for rnd, _, desc, _ in JUDGED_ROUNDS) + ".")
     return "\n".join(out)
 
 
@@ -337,15 +346,21 @@ def stock_phrases_table() -> str:
     return "\n".join(out)
 
 
+GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": BEFORE, "this release": "previous release"}),
+                    ("2", "goemotions_judged_2", {}))
+
+
 def goemotions_judged_table() -> str:
-    r = load("goemotions_judged")
-    out = [f"GoEmotions dev comments flagged by either model ({r['judged']}), judged blind by the annotation guide "
-           "(`python benchmarks/goemotions_judged.py score`):", "",
-           "| model | comments flagged | realizations by the guide | precision [95% CI] | "
-           "flagged comments GoEmotions rates `realization` |", "|---|---|---|---|---|"]
-    for name, m in r["models"].items():
-        out.append(f"| {name} | {m['flagged']} | {m['judged_yes']} | {m['precision']:.3f} "
-                   f"[{m['ci95'][0]:.3f}, {m['ci95'][1]:.3f}] | {m['goemotions_realization']} |")
+    out = ["GoEmotions dev comments flagged by either model of a round, judged blind by the annotation guide, "
+           "a new reader each round (`python benchmarks/goemotions_judged.py score [--dir "
+           "benchmarks/results/goemotions_judged_2]`):", "",
+           "| round | model | comments flagged | realizations by the guide | precision [95% CI] | "
+           "flagged comments GoEmotions rates `realization` |", "|---|---|---|---|---|---|"]
+    for rnd, name, names in GE_JUDGED_ROUNDS:
+        for model, m in load(name)["models"].items():
+            out.append(f"| {rnd} | {names.get(model, model)} | {m['flagged']} | {m['judged_yes']} | "
+                       f"{m['precision']:.3f} [{m['ci95'][0]:.3f}, {m['ci95'][1]:.3f}] | "
+                       f"{m['goemotions_realization']} |")
     return "\n".join(out)
 
 
