@@ -2,6 +2,7 @@
 
     python benchmarks/short_notes.py [--batches 26 27 28 29] [--json OUT.json]
     python benchmarks/short_notes.py --batches 30 31 32 33 34 35 --json benchmarks/results/stock_phrases.json
+    python benchmarks/short_notes.py --score NAME=MODEL_DIR [NAME=MODEL_DIR ...]   # the same counts on dev and test
 
 Batches 26-29 (``corpora/tools/ADDENDUM_BATCHES_26-29.md``) are short notes as
 people type them in a journaling app, mostly likes, wants, moods and opinions,
@@ -144,13 +145,31 @@ def line(name: str, s: dict) -> str:
             f"stock-phrase gold found {s['phrase_gold_found']}/{s['phrase_gold']}")
 
 
+def score_models(specs: list[str], splits) -> int:
+    """Span and stock-phrase counts of already trained models on dev and test."""
+    import breakthrough_nlp
+
+    for spec in specs:
+        name, _, path = spec.partition("=")
+        if not path:
+            raise SystemExit(f"expected NAME=MODEL_DIR, got {spec!r}")
+        nlp = breakthrough_nlp.load(path)
+        for split in ("dev", "test"):
+            print(line(f"{name}, {split}", score_notes(nlp, splits[split])))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batches", type=int, nargs="+", default=[26, 27, 28, 29])
     ap.add_argument("--json", default=None)
+    ap.add_argument("--score", nargs="+", metavar="NAME=MODEL_DIR",
+                    help="no training: score these trained models' spans on the corpus dev and test splits")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     splits = load_splits(ROOT / "corpora" / "journal-breakthroughs")
+    if args.score:
+        return score_models(args.score, splits)
     short = set(args.batches)
     base = [r for r in splits["train"] if batch_of(r) not in short]
     held = {b: [r for r in splits["train"] if batch_of(r) == b] for b in args.batches}
