@@ -304,17 +304,23 @@ def short_notes_table() -> str:
     for name, t in ((bname, base), (f"{bname} + the other short batches", new)):
         out.append(f"| {name} | {t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f} | "
                    f"{t['unlabelled_marked']} / {t['unlabelled']} | {t['labelled_found']} / {t['labelled']} |")
-    b = r[r.get("baseline_name", "baseline (batches 1-25)")]
     out += ["", "The same models on the corpus test split and GoEmotions dev (comments flagged, and GoEmotions' own "
-            "`realization` F1):", "",
-            "| model | test span overlap F1 | test span exact F1 | test span label acc. | test entry macro-F1 | "
-            "GoEmotions dev flags | GoEmotions dev F1 |", "|---|---|---|---|---|---|---|"]
-    rows = [(bname, b)] + [(f"+ short batches except {k}", v["corpus"]) for k, v in r["folds"].items()]
+            "`realization` F1):", ""] + _fold_models_table(r, bname, "short batches")
+    return "\n".join(out)
+
+
+def _fold_models_table(r: dict, bname: str, batches: str) -> list[str]:
+    """The baseline and each held-out-batch fold model on the corpus test split and GoEmotions dev."""
+    out = ["| model | test span overlap F1 | test span exact F1 | test span label acc. | test entry macro-F1 | "
+           "GoEmotions dev flags | GoEmotions dev F1 |", "|---|---|---|---|---|---|---|"]
+    b = r[r.get("baseline_name", "baseline (batches 1-25)")]
+    rows = [(bname, b)] + [(f"+ {batches} except {k}", v["corpus"]) for k, v in r["folds"].items()]
     for name, c in rows:
         t, g = c["test"], c["goemotions_dev"]
-        out.append(f"| {name} | {t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {t['span_label_accuracy']:.3f} | "
-                   f"{t['entry_macro_f1']:.3f} | {g['predicted_positive']} | {g['f1']:.3f} |")
-    return "\n".join(out)
+        out.append(f"| {name} | {t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | "
+                   f"{t['span_label_accuracy']:.3f} | {t['entry_macro_f1']:.3f} | {g['predicted_positive']} | "
+                   f"{g['f1']:.3f} |")
+    return out
 
 
 def stock_phrases_table() -> str:
@@ -329,21 +335,14 @@ def stock_phrases_table() -> str:
            "\"stock-phrase span\" contains one of the "
            "addendum's phrases (\"I'd rather\", \"want to be\", \"I'm scared\", ...):", "",
            "| training data | span overlap P | span overlap R | span overlap F1 | unlabelled entries given a span | "
-           "predicted stock-phrase spans that are right | gold stock-phrase spans found |", "|---|---|---|---|---|---|---|"]
+           "predicted stock-phrase spans that are right | gold stock-phrase spans found |",
+           "|---|---|---|---|---|---|---|"]
     for name, t in ((bname, base), (f"{bname} + the other stock-phrase batches", new)):
         out.append(f"| {name} | {t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f} | "
                    f"{t['unlabelled_marked']} / {t['unlabelled']} | {t['phrase_predicted_matched']} / "
                    f"{t['phrase_predicted']} | {t['phrase_gold_found']} / {t['phrase_gold']} |")
-    b = r[r["baseline_name"]]
-    out += ["", "The same models on the corpus test split and GoEmotions dev:", "",
-            "| model | test span overlap F1 | test span exact F1 | test span label acc. | test entry macro-F1 | "
-            "GoEmotions dev flags | GoEmotions dev F1 |", "|---|---|---|---|---|---|---|"]
-    rows = [(bname, b)] + [(f"+ stock-phrase batches except {k}", v["corpus"]) for k, v in r["folds"].items()]
-    for name, c in rows:
-        t, g = c["test"], c["goemotions_dev"]
-        out.append(f"| {name} | {t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | {t['span_label_accuracy']:.3f} | "
-                   f"{t['entry_macro_f1']:.3f} | {g['predicted_positive']} | {g['f1']:.3f} |")
-    return "\n".join(out)
+    out += ["", "The same models on the corpus test split and GoEmotions dev:", ""]
+    return "\n".join(out + _fold_models_table(r, bname, "stock-phrase batches"))
 
 
 GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": BEFORE, "this release": "previous release"}),
