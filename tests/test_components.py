@@ -87,16 +87,6 @@ PLAIN_ONE_LINERS = [  # corpora/tools/ADDENDUM_BATCHES_26-29.md: plain statement
     "I love my sister.",
     "I'm puzzled",
 ]
-
-
-def test_plain_one_line_notes_get_no_span(nlp):
-    """A like, a want or a mood typed as a whole entry is not an insight (none of these is in the corpus)."""
-    for text in PLAIN_ONE_LINERS:
-        doc = nlp(text)
-        assert len(doc.spans["realizations"]) == 0, (text, [(s.text, s.label_) for s in doc.spans["realizations"]])
-        assert doc._.breakthroughs == (), (text, doc.cats)
-
-
 STOCK_PHRASE_NOTES = [  # corpora/tools/ADDENDUM_BATCHES_30-35.md: wants and preferences an earlier model marked
     "I want to learn piano this year.",
     "I'd rather walk than take the bus.",
@@ -105,12 +95,13 @@ STOCK_PHRASE_NOTES = [  # corpora/tools/ADDENDUM_BATCHES_30-35.md: wants and pre
 ]
 
 
-def test_stock_phrases_in_their_ordinary_sense_get_no_span(nlp):
-    """"I'd rather", "I want to", "what I want is" are mostly plain wants; none of these notes is in the corpus."""
-    for text in STOCK_PHRASE_NOTES:
-        doc = nlp(text)
-        assert len(doc.spans["realizations"]) == 0, (text, [(s.text, s.label_) for s in doc.spans["realizations"]])
-        assert doc._.breakthroughs == (), (text, doc.cats)
+@pytest.mark.parametrize("text", PLAIN_ONE_LINERS + STOCK_PHRASE_NOTES)
+def test_plain_notes_get_no_span(nlp, text):
+    """A like, a want, a preference or a mood typed as a whole entry is not an insight, even in the words
+    insights are often said in ("I'd rather", "what I want is"); none of these notes is in the corpus."""
+    doc = nlp(text)
+    assert len(doc.spans["realizations"]) == 0, [(s.text, s.label_) for s in doc.spans["realizations"]]
+    assert doc._.breakthroughs == (), doc.cats
 
 
 def test_confident_span_label_agrees_with_entry_labels(nlp):
