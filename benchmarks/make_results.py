@@ -271,8 +271,8 @@ BEFORE = "the release before the previous"
 JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the reranker, before batches 20–25", {}),
                  ("2", "pepys_judged_2", "an early release; batches 20–25 added, without and with the reranker "
                                          "(thresholds tuned on dev, before the last 4-entry adjudication)", {}),
-                 ("3", "pepys_judged_3", "the release two before this one (826 spans in the diary when sampled, "
-                                         "829 later)", {"previous release": "release two before"}),
+                 ("3", "pepys_judged_3", f"{BEFORE} (826 spans in the diary when sampled, 829 later)",
+                  {"previous release": BEFORE}),
                  ("4", "pepys_judged_4", "the previous release (batches 26–29 added), a new reader",
                   {"this release": "previous release"}),
                  ("5", "pepys_judged_5", "the previous release and the same training without the reranker, a new "
@@ -300,12 +300,18 @@ def pepys_judged_table() -> str:
     return "\n".join(out)
 
 
+def _baseline(r: dict) -> tuple[str, dict]:
+    """A short_notes.py result's baseline: its training batches for display ("batches 1–29") and its scores.
+    Results stored before the name was recorded were all trained on batches 1-25."""
+    key = r.get("baseline_name", "baseline (batches 1-25)")
+    return key.removeprefix("baseline (").removesuffix(")").replace("-", "–"), r[key]
+
+
 def short_notes_table() -> str:
     """Held-out-batch CV over the short-note batches 26-29."""
     r = load("short_notes")
     base, new = r["held-out short notes, baseline"], r["held-out short notes, with the other short batches"]
-    bname = r.get("baseline_name", "baseline (batches 1-25)").removeprefix("baseline (").removesuffix(")")
-    bname = bname.replace("-", "–")
+    bname, _ = _baseline(r)
     out = [f"Short notes (batches {r['batches'][0]}–{r['batches'][-1]}, {base['entries']} entries, median 17 words): "
            f"each batch held out in turn, scored by a model trained on {bname} only and by one trained with the "
            "other short batches added; its writers are in neither (`python benchmarks/short_notes.py`). Summed over "
@@ -316,16 +322,15 @@ def short_notes_table() -> str:
         out.append(f"| {name} | {t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f} | "
                    f"{t['unlabelled_marked']} / {t['unlabelled']} | {t['labelled_found']} / {t['labelled']} |")
     out += ["", "The same models on the corpus test split and GoEmotions dev (comments flagged, and GoEmotions' own "
-            "`realization` F1):", ""] + _fold_models_table(r, bname, "short batches")
+            "`realization` F1):", ""] + _fold_models_table(r, "short batches")
     return "\n".join(out)
 
 
-def _fold_models_table(r: dict, bname: str, batches: str) -> list[str]:
+def _fold_models_table(r: dict, batches: str) -> list[str]:
     """The baseline and each held-out-batch fold model on the corpus test split and GoEmotions dev."""
     out = ["| model | test span overlap F1 | test span exact F1 | test span label acc. | test entry macro-F1 | "
            "GoEmotions dev flags | GoEmotions dev F1 |", "|---|---|---|---|---|---|---|"]
-    b = r[r.get("baseline_name", "baseline (batches 1-25)")]
-    rows = [(bname, b)] + [(f"+ {batches} except {k}", v["corpus"]) for k, v in r["folds"].items()]
+    rows = [_baseline(r)] + [(f"+ {batches} except {k}", v["corpus"]) for k, v in r["folds"].items()]
     for name, c in rows:
         t, g = c["test"], c["goemotions_dev"]
         out.append(f"| {name} | {t['span_overlap_f1']:.3f} | {t['span_exact_f1']:.3f} | "
@@ -338,7 +343,7 @@ def stock_phrases_table() -> str:
     """Held-out-batch CV over batches 30-35, the stock phrases in their ordinary sense."""
     r = load("stock_phrases")
     base, new = r["held-out short notes, baseline"], r["held-out short notes, with the other short batches"]
-    bname = r["baseline_name"].removeprefix("baseline (").removesuffix(")").replace("-", "–")
+    bname, _ = _baseline(r)
     out = [f"Stock phrases in their ordinary sense (batches {r['batches'][0]}–{r['batches'][-1]}, {base['entries']} "
            f"entries): each batch held out in turn, scored by a model trained on {bname} and by one trained with the "
            "other stock-phrase batches added; its writers are in neither (`python benchmarks/short_notes.py --batches "
@@ -353,7 +358,7 @@ def stock_phrases_table() -> str:
                    f"{t['unlabelled_marked']} / {t['unlabelled']} | {t['phrase_predicted_matched']} / "
                    f"{t['phrase_predicted']} | {t['phrase_gold_found']} / {t['phrase_gold']} |")
     out += ["", "The same models on the corpus test split and GoEmotions dev:", ""]
-    return "\n".join(out + _fold_models_table(r, bname, "stock-phrase batches"))
+    return "\n".join(out + _fold_models_table(r, "stock-phrase batches"))
 
 
 GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": BEFORE, "this release": "previous release"}),
