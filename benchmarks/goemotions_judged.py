@@ -34,19 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 OUT = ROOT / "benchmarks" / "results" / "goemotions_judged"
 
 from goemotions import load  # noqa: E402
-from pepys_judged import read_verdicts, wilson  # noqa: E402
+from pepys_judged import named_model, read_verdicts, wilson  # noqa: E402
 
 
 def sample(models: list[str], seed: int, out: Path) -> None:
-    import breakthrough_nlp
-
     texts, y = load("dev")
     flagged: dict[str, list[int]] = {}
     for spec in models:
-        name, _, path = spec.partition("=")
-        if not path:
-            raise SystemExit(f"expected NAME=MODEL_DIR, got {spec!r}")
-        nlp = breakthrough_nlp.load(path)
+        name, nlp = named_model(spec)
         flagged[name] = [i for i, d in enumerate(nlp.pipe(texts, batch_size=256)) if len(d.spans["realizations"])]
         print(f"{name}: {len(flagged[name])} of {len(texts)} comments flagged", flush=True)
     pool = sorted({i for v in flagged.values() for i in v})

@@ -88,6 +88,16 @@ def sample(models: list[str], n: int, seed: int, out: Path = OUT) -> None:
     print(f"{len(items)} items for {len(models)} models written to {out / 'blind.txt'}")
 
 
+def named_model(spec: str):
+    """``NAME=MODEL_DIR`` (the benchmarks' way of naming models on the command line) -> (name, loaded pipeline)."""
+    import breakthrough_nlp
+
+    name, _, path = spec.partition("=")
+    if not path:
+        raise SystemExit(f"expected NAME=MODEL_DIR, got {spec!r}")
+    return name, breakthrough_nlp.load(path)
+
+
 def read_verdicts(out: Path) -> dict[int, bool]:
     """The reader's ``out/judgements.txt``: item number -> judged a realization."""
     verdicts: dict[int, bool] = {}

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from goemotions import load, prf  # noqa: E402
+from pepys_judged import named_model  # noqa: E402
 
 from breakthrough_nlp.corpus import Record, load_splits  # noqa: E402
 from breakthrough_nlp.evaluation import _prf, evaluate, match_spans  # noqa: E402
@@ -147,13 +148,8 @@ def line(name: str, s: dict) -> str:
 
 def score_models(specs: list[str], splits) -> int:
     """Span and stock-phrase counts of already trained models on dev and test."""
-    import breakthrough_nlp
-
     for spec in specs:
-        name, _, path = spec.partition("=")
-        if not path:
-            raise SystemExit(f"expected NAME=MODEL_DIR, got {spec!r}")
-        nlp = breakthrough_nlp.load(path)
+        name, nlp = named_model(spec)
         for split in ("dev", "test"):
             print(line(f"{name}, {split}", score_notes(nlp, splits[split])))
     return 0
