@@ -28,7 +28,7 @@ for step in $STEPS; do
         --json benchmarks/results/pepys_no_reranker.json 2>&1 | run pepys_no_reranker ;;
     cross_validation)
       python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": false}' \
-        --config '{"threshold_data": "dev"}' --config '{"unit_weighting": "span"}' \
+        --config '{"threshold_data": "dev"}' --config '{"unit_weighting": "unit"}' \
         --json benchmarks/results/cross_validation.json 2>&1 | run cross_validation ;;
     pepys_judged)  # scores the stored blind judgements; re-sampling needs a new reader (see the script)
       python benchmarks/pepys_judged.py score --json benchmarks/results/pepys_judged.json | tee benchmarks/results/pepys_judged.txt
