@@ -266,21 +266,23 @@ def added_data_table() -> str:
 
 
 # (round, result name, description, display names for the models the round called "this release" etc.,
-# which later releases make the previous ones).
-BEFORE = "the release before the previous"
+# which later releases make earlier ones). Earlier releases are named by their training batches.
+PREV = "previous release (batches 1–35)"
+R29, R25 = "release on batches 1–29", "release on batches 1–25"
 JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the reranker, before batches 20–25", {}),
                  ("2", "pepys_judged_2", "an early release; batches 20–25 added, without and with the reranker "
                                          "(thresholds tuned on dev, before the last 4-entry adjudication)", {}),
-                 ("3", "pepys_judged_3", f"{BEFORE} (826 spans in the diary when sampled, 829 later)",
-                  {"previous release": BEFORE}),
-                 ("4", "pepys_judged_4", "the previous release (batches 26–29 added), a new reader",
-                  {"this release": "previous release"}),
-                 ("5", "pepys_judged_5", "the previous release and the same training without the reranker, a new "
+                 ("3", "pepys_judged_3", f"the {R25} (826 spans in the diary when sampled, 829 later)",
+                  {"previous release": R25}),
+                 ("4", "pepys_judged_4", f"the {R29}, a new reader", {"this release": R29}),
+                 ("5", "pepys_judged_5", f"the {R29} and the same training without the reranker, a new "
                                          "reader and a new sample",
-                  {"this release": "previous release", "without the reranker": "previous, without the reranker"}),
-                 ("6", "pepys_judged_6", "this release (batches 30–35 added) and the same training without the "
-                                         "reranker, a new reader and a new sample", {}))
-
+                  {"this release": R29, "without the reranker": f"{R29}, without the reranker"}),
+                 ("6", "pepys_judged_6", "the previous release (batches 30–35 added) and the same training without "
+                                         "the reranker, a new reader and a new sample",
+                  {"this release": PREV, "this release without the reranker": "previous release, without the reranker"}),
+                 ("7", "pepys_judged_7", "this release (each gold span weighs 1 in the detector's training) and the "
+                                         "previous release, a new reader and a new sample", {"previous release": PREV}))
 
 def pepys_judged_table() -> str:
     dirs = "|".join(f"_{rnd}" for rnd, *_ in JUDGED_ROUNDS[1:])
@@ -361,14 +363,15 @@ def stock_phrases_table() -> str:
     return "\n".join(out + _fold_models_table(r, "stock-phrase batches"))
 
 
-GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": BEFORE, "this release": "previous release"}),
-                    ("2", "goemotions_judged_2", {}))
+GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": R25, "this release": R29}),
+                    ("2", "goemotions_judged_2", {"previous release": R29, "this release": PREV}),
+                    ("3", "goemotions_judged_3", {"previous release": PREV}))
 
 
 def goemotions_judged_table() -> str:
     out = ["GoEmotions dev comments flagged by either model of a round, judged blind by the annotation guide, "
            "a new reader each round (`python benchmarks/goemotions_judged.py score [--dir "
-           "benchmarks/results/goemotions_judged_2]`):", "",
+           "benchmarks/results/goemotions_judged_2|_3]`):", "",
            "| round | model | comments flagged | realizations by the guide | precision [95% CI] | "
            "flagged comments GoEmotions rates `realization` |", "|---|---|---|---|---|---|"]
     for rnd, name, names in GE_JUDGED_ROUNDS:
