@@ -124,3 +124,25 @@ def test_training_probabilities_for_thresholds_never_come_from_the_writers_own_m
     P = _cross_fitted_categories(records, docs, Y, TrainConfig(doc_span_evidence=False))
     assert P.shape == Y.shape and ((P >= 0) & (P <= 1)).all()
     assert len(seen) == 5 and all(not overlap for overlap in seen)
+
+
+def test_training_is_single_threaded_so_the_model_does_not_depend_on_the_core_count(corpus_dir, tmp_path, monkeypatch):
+    # Multi-threaded BLAS sums in another order, and the differences grow into another model;
+    # fit_pipeline limits BLAS and OpenMP to one thread whatever the caller allows.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from breakthrough_nlp import training
+
+    small = _subset(corpus_dir, tmp_path, n_train=200, n_dev=60)
+    train, dev = read_jsonl(small / "train.jsonl"), read_jsonl(small / "dev.jsonl")
+    real, seen = training.make_categorizer_model, []
+
+    def recording(cfg):
+        seen.append({info["user_api"]: info["num_threads"] for info in threadpool_info()})
+        return real(cfg)
+
+    monkeypatch.setattr(training, "make_categorizer_model", recording)
+    with threadpool_limits(limits=2):
+        assert all(info["num_threads"] == 2 for info in threadpool_info())
+        fit_pipeline(train, dev, TrainConfig(doc_span_evidence=False))
+    assert seen and all(set(pools.values()) == {1} for pools in seen), seen
