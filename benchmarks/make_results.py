@@ -103,7 +103,7 @@ def selection_tables() -> str:
     for name, r in fs["categorizer"].items():
         out.append(f"| {name} | {f(r['macro_f1'])} | {f(r['feelings'])} | {f(r['patterns'])} | {f(r['values'])} |")
     if "decoding" in fs:
-        out += ["", "Span decoding, whole pipeline on dev (thresholds tuned on dev for each row):", "",
+        out += ["", "Span decoding, whole pipeline on dev (thresholds tuned by each row's config on train + dev, as in training):", "",
                 "| setting | span overlap F1 | span exact F1 | span label acc. | hard negatives marked | entry macro-F1 |",
                 "|---|---|---|---|---|---|"]
         for name, r in fs["decoding"].items():
@@ -270,6 +270,7 @@ def added_data_table() -> str:
 # which later releases make earlier ones). Earlier releases are named by their training batches.
 PREV = "previous release (batches 1–35)"
 R29, R25 = "release on batches 1–29", "release on batches 1–25"
+TWO_THREADS = "this release's settings, trained with two BLAS threads (not shipped)"
 JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the reranker, before batches 20–25", {}),
                  ("2", "pepys_judged_2", "an early release; batches 20–25 added, without and with the reranker "
                                          "(thresholds tuned on dev, before the last 4-entry adjudication)", {}),
@@ -282,8 +283,12 @@ JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the
                  ("6", "pepys_judged_6", "the previous release (batches 30–35 added) and the same training without "
                                          "the reranker, a new reader and a new sample",
                   {"this release": PREV, "this release without the reranker": "previous release, without the reranker"}),
-                 ("7", "pepys_judged_7", "this release (each gold span weighs 1 in the detector's training) and the "
-                                         "previous release, a new reader and a new sample", {"previous release": PREV}))
+                 ("7", "pepys_judged_7", "this release's settings (each gold span weighs 1 in the detector's "
+                                         "training), trained with two BLAS threads, and the previous release, a new "
+                                         "reader and a new sample",
+                  {"this release": TWO_THREADS, "previous release": PREV}),
+                 ("8", "pepys_judged_8", "this release and the previous one, a new reader and a new sample",
+                  {"previous release": PREV}))
 
 def pepys_judged_table() -> str:
     dirs = "|".join(f"_{rnd}" for rnd, *_ in JUDGED_ROUNDS[1:])
@@ -366,13 +371,14 @@ def stock_phrases_table() -> str:
 
 GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": R25, "this release": R29}),
                     ("2", "goemotions_judged_2", {"previous release": R29, "this release": PREV}),
-                    ("3", "goemotions_judged_3", {"previous release": PREV}))
+                    ("3", "goemotions_judged_3", {"this release": TWO_THREADS, "previous release": PREV}),
+                    ("4", "goemotions_judged_4", {"previous release": PREV}))
 
 
 def goemotions_judged_table() -> str:
     out = ["GoEmotions dev comments flagged by either model of a round, judged blind by the annotation guide, "
            "a new reader each round (`python benchmarks/goemotions_judged.py score [--dir "
-           "benchmarks/results/goemotions_judged_2|_3]`):", "",
+           "benchmarks/results/goemotions_judged_2|_3|_4]`):", "",
            "| round | model | comments flagged | realizations by the guide | precision [95% CI] | "
            "flagged comments GoEmotions rates `realization` |", "|---|---|---|---|---|---|"]
     for rnd, name, names in GE_JUDGED_ROUNDS:

@@ -32,7 +32,7 @@ for step in $STEPS; do
         --json benchmarks/results/cross_validation.json 2>&1 | run cross_validation ;;
     pepys_judged)  # scores the stored blind judgements; re-sampling needs a new reader (see the script)
       python benchmarks/pepys_judged.py score --json benchmarks/results/pepys_judged.json | tee benchmarks/results/pepys_judged.txt
-      for round in 2 3 4 5 6 7; do
+      for round in 2 3 4 5 6 7 8; do
         python benchmarks/pepys_judged.py score --dir "benchmarks/results/pepys_judged_$round" \
           --json "benchmarks/results/pepys_judged_$round.json" | tee "benchmarks/results/pepys_judged_$round.txt"
       done ;;
