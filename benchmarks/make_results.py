@@ -270,7 +270,8 @@ def added_data_table() -> str:
 # which later releases make earlier ones). Earlier releases are named by their training batches.
 PREV = "previous release (batches 1–35)"
 R29, R25 = "release on batches 1–29", "release on batches 1–25"
-TWO_THREADS = "this release's settings, trained with two BLAS threads (not shipped)"
+TWO_THREADS = "span weighting, trained with two BLAS threads (not shipped)"
+SPAN_ONE = "span weighting, trained single-threaded (not shipped)"
 JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the reranker, before batches 20–25", {}),
                  ("2", "pepys_judged_2", "an early release; batches 20–25 added, without and with the reranker "
                                          "(thresholds tuned on dev, before the last 4-entry adjudication)", {}),
@@ -283,11 +284,12 @@ JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the
                  ("6", "pepys_judged_6", "the previous release (batches 30–35 added) and the same training without "
                                          "the reranker, a new reader and a new sample",
                   {"this release": PREV, "this release without the reranker": "previous release, without the reranker"}),
-                 ("7", "pepys_judged_7", "this release's settings (each gold span weighs 1 in the detector's "
-                                         "training), trained with two BLAS threads, and the previous release, a new "
-                                         "reader and a new sample",
-                  {"this release": TWO_THREADS, "previous release": PREV}),
-                 ("8", "pepys_judged_8", "this release and the previous one, a new reader and a new sample",
+                 ("7", "pepys_judged_7", "a candidate (each gold span weighs 1 in the detector's training), trained "
+                                         "with two BLAS threads, and the previous release, a new reader and a new "
+                                         "sample", {"this release": TWO_THREADS, "previous release": PREV}),
+                 ("8", "pepys_judged_8", "the same candidate trained single-threaded, and the previous release, a new "
+                                         "reader and a new sample", {"this release": SPAN_ONE, "previous release": PREV}),
+                 ("9", "pepys_judged_9", "this release and the previous one, a new reader and a new sample",
                   {"previous release": PREV}))
 
 def pepys_judged_table() -> str:
@@ -372,13 +374,14 @@ def stock_phrases_table() -> str:
 GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": R25, "this release": R29}),
                     ("2", "goemotions_judged_2", {"previous release": R29, "this release": PREV}),
                     ("3", "goemotions_judged_3", {"this release": TWO_THREADS, "previous release": PREV}),
-                    ("4", "goemotions_judged_4", {"previous release": PREV}))
+                    ("4", "goemotions_judged_4", {"this release": SPAN_ONE, "previous release": PREV}),
+                    ("5", "goemotions_judged_5", {"previous release": PREV}))
 
 
 def goemotions_judged_table() -> str:
     out = ["GoEmotions dev comments flagged by either model of a round, judged blind by the annotation guide, "
            "a new reader each round (`python benchmarks/goemotions_judged.py score [--dir "
-           "benchmarks/results/goemotions_judged_2|_3|_4]`):", "",
+           "benchmarks/results/goemotions_judged_2|_3|_4|_5]`):", "",
            "| round | model | comments flagged | realizations by the guide | precision [95% CI] | "
            "flagged comments GoEmotions rates `realization` |", "|---|---|---|---|---|---|"]
     for rnd, name, names in GE_JUDGED_ROUNDS:

@@ -28,11 +28,11 @@ for step in $STEPS; do
         --json benchmarks/results/pepys_no_reranker.json 2>&1 | run pepys_no_reranker ;;
     cross_validation)
       python benchmarks/cross_validation.py --config '{}' --config '{"entry_context": false}' \
-        --config '{"threshold_data": "dev"}' --config '{"unit_weighting": "unit"}' \
+        --config '{"threshold_data": "dev"}' --config '{"unit_weighting": "span"}' \
         --json benchmarks/results/cross_validation.json 2>&1 | run cross_validation ;;
     pepys_judged)  # scores the stored blind judgements; re-sampling needs a new reader (see the script)
       python benchmarks/pepys_judged.py score --json benchmarks/results/pepys_judged.json | tee benchmarks/results/pepys_judged.txt
-      for round in 2 3 4 5 6 7 8; do
+      for round in 2 3 4 5 6 7 8 9; do
         python benchmarks/pepys_judged.py score --dir "benchmarks/results/pepys_judged_$round" \
           --json "benchmarks/results/pepys_judged_$round.json" | tee "benchmarks/results/pepys_judged_$round.txt"
       done ;;
