@@ -32,7 +32,7 @@ from breakthrough_nlp.training import (  # noqa: E402
     make_docs, span_targets)
 
 DETECTOR_GRID = {
-    "default: 1-2 grams, prev 6, next 6, C=4, each gold span weighs 1": dict(),
+    "default: 1-2 grams, prev 6, next 6, C=4": dict(),
     "+ shape features (length, position)": dict(unit_shape_features=True),
     "unigrams only": dict(unit_ngram_range=(1, 1)),
     "no context words (prev 0, next 0)": dict(unit_context_window=0, unit_next_window=0),
@@ -41,7 +41,7 @@ DETECTOR_GRID = {
     "C=2": dict(unit_C=2.0),
     "C=8": dict(unit_C=8.0),
     "calibration: ensemble of 5 fold models": dict(calibration_ensemble=True),
-    "sample weights: each sentence weighs 1 (previous default)": dict(unit_weighting="unit"),
+    "sample weights: each gold span weighs 1": dict(unit_weighting="span"),
 }
 CATEGORIZER_GRID = {
     "default: 1-2 grams, lexicon 0.5, C=16, 2^18": dict(),
@@ -103,7 +103,7 @@ def main() -> int:
                      "without the reranker (entry context)": dict(entry_context=False),
                      "join accepted neighbours only": dict(max_extend=0),
                      "grow into 1 neighbour": dict(max_extend=1),
-                     "sample weights: each sentence weighs 1 (previous default)": dict(unit_weighting="unit")}.items():
+                     "sample weights: each gold span weighs 1": dict(unit_weighting="span")}.items():
         res = evaluate(fit_pipeline(splits["train"], splits["dev"], TrainConfig(**kw)), splits["dev"])
         sp = res["spans"]
         fps = sum(v["marked"] for v in sp["hard_negative_fp_rate"].values())

@@ -63,7 +63,7 @@ class TrainConfig:
     unit_context_window: int = 6
     unit_next_window: int = 6
     unit_shape_features: bool = False
-    unit_weighting: str = "span"
+    unit_weighting: str = "unit"
     unit_ngram_range: tuple[int, int] = (1, 2)
     unit_own_ngrams: tuple[int, int] | None = None
     unit_pad_context: bool = False
@@ -478,11 +478,11 @@ def fit_span_calibration(records: list[Record], docs: list[Doc]) -> tuple[float,
 
 
 def _unit_weights(t: SpanTargets, cfg: TrainConfig, idx: np.ndarray | None = None) -> dict[str, Any]:
-    """Detector sample weights: with ``unit_weighting="span"`` (the default) each gold span weighs 1 in all.
+    """Detector sample weights: with ``unit_weighting="span"`` each gold span weighs 1 in all.
 
-    With ``"unit"`` a span over four sentences counts four times, and its weakest
-    sentences ("It isn't.") teach the detector little; the joiner adds them.
-    Writer-fold cross-validation chose "span" (see the model card).
+    With ``"unit"`` (the default) a span over four sentences counts four times, and its
+    weakest sentences ("It isn't.") teach the detector little; the joiner adds them.
+    Writer-fold cross-validation finds the two level (see the model card).
     """
     if cfg.unit_weighting not in ("span", "unit"):
         raise ValueError(f"unit_weighting must be 'span' or 'unit', got {cfg.unit_weighting!r}")
