@@ -103,7 +103,8 @@ def selection_tables() -> str:
     for name, r in fs["categorizer"].items():
         out.append(f"| {name} | {f(r['macro_f1'])} | {f(r['feelings'])} | {f(r['patterns'])} | {f(r['values'])} |")
     if "decoding" in fs:
-        out += ["", "Span decoding, whole pipeline on dev (thresholds tuned by each row's config on train + dev, as in training):", "",
+        out += ["", "Span decoding, whole pipeline on dev (thresholds tuned by each row's config on train + dev, "
+                "as in training):", "",
                 "| setting | span overlap F1 | span exact F1 | span label acc. | hard negatives marked | entry macro-F1 |",
                 "|---|---|---|---|---|---|"]
         for name, r in fs["decoding"].items():
@@ -175,11 +176,11 @@ def labeler_table() -> str:
 
 
 def four_config_cv_table() -> str:
-    """The four configs of ``run_all.sh cross_validation`` (run in two processes, merged)."""
+    """The four configs of ``run_all.sh cross_validation`` (merged from two runs; the file's first lines say how)."""
     return cross_validation_table(
         "cross_validation",
-        "`benchmarks/cross_validation.py` with the four configs of `run_all.sh cross_validation`, in two "
-        "processes, merged in `benchmarks/results/cross_validation.txt`",
+        "`benchmarks/cross_validation.py` with the four configs of `run_all.sh cross_validation`, merged from "
+        "two runs in `benchmarks/results/cross_validation.txt`; training single-threaded",
         {"default": "shipped", "entry_context=False": "without the reranker",
          "threshold_data=dev": "thresholds tuned on dev only",
          "unit_weighting=span": "sample weights: each gold span weighs 1"})
@@ -233,8 +234,8 @@ def reranker_table() -> str:
 def release_table() -> str:
     """This release against the previous one, paired on the test split."""
     cmp = load("compare_release")
-    out = ["This release against the previous one (the same corpus and code; the previous release's detector was "
-           "trained with every sentence weighing 1, `unit_weighting=\"unit\"`), "
+    out = ["This release against the previous one (the same corpus, code and settings; the previous release was "
+           "trained with two BLAS threads, this one single-threaded), "
            "paired on the test split (`benchmarks/compare_models.py`, results in "
            "`benchmarks/results/compare_release.txt`):", "",
            "| model | test mean avg. precision of `doc.cats` | test entry macro-F1 | test span overlap F1 | "
@@ -283,12 +284,14 @@ JUDGED_ROUNDS = (("1", "pepys_judged", "an early release; same training with the
                   {"this release": R29, "without the reranker": f"{R29}, without the reranker"}),
                  ("6", "pepys_judged_6", "the previous release (batches 30–35 added) and the same training without "
                                          "the reranker, a new reader and a new sample",
-                  {"this release": PREV, "this release without the reranker": "previous release, without the reranker"}),
+                  {"this release": PREV,
+                   "this release without the reranker": "previous release, without the reranker"}),
                  ("7", "pepys_judged_7", "a candidate (each gold span weighs 1 in the detector's training), trained "
                                          "with two BLAS threads, and the previous release, a new reader and a new "
                                          "sample", {"this release": TWO_THREADS, "previous release": PREV}),
                  ("8", "pepys_judged_8", "the same candidate trained single-threaded, and the previous release, a new "
-                                         "reader and a new sample", {"this release": SPAN_ONE, "previous release": PREV}),
+                                         "reader and a new sample",
+                  {"this release": SPAN_ONE, "previous release": PREV}),
                  ("9", "pepys_judged_9", "this release and the previous one, a new reader and a new sample",
                   {"previous release": PREV}))
 

@@ -512,7 +512,7 @@ df.groupby("length", observed=True).agg(
     ("md", """\
 The span threshold stored with the model was tuned on modern journals in which about four
 entries in ten hold an insight. On a diary where insights are rare, a higher one trades some recall
-for far fewer marks (on the modern test split it costs 0.047 span F1 and 0.029 entry
+for far fewer marks (on the modern test split it costs 0.049 span F1 and 0.036 entry
 macro-F1; see the model card):"""),
     ("code", """\
 strict = breakthrough_nlp.annotate(diary, breakthrough_nlp.load(span_threshold=0.6))
@@ -654,7 +654,7 @@ and private life in a vocabulary our modern word lists only partly cover ("vexed
 * What it flags is readable and explainable: feeling words in reports of worry (mood reports),
   counting words that look like patterns, and long run-on sentences. A few hits are real
   self-examination (the last entry; "I have indulged myself more in pleasure…").
-* Most of what it flags here is a false alarm: read blind against the annotation guide, 8 of 80
+* Most of what it flags here is a false alarm: read blind against the annotation guide, 11 of 80
   spans sampled from its marks on this diary were realizations (model card, "On text unlike its
   training data"). The span threshold was tuned where insights are dense; on a diary like this
   one, load the model with `breakthrough_nlp.load(span_threshold=0.6)` (above) for far fewer marks.

@@ -143,6 +143,7 @@ def test_training_is_single_threaded_so_the_model_does_not_depend_on_the_core_co
 
     monkeypatch.setattr(training, "make_categorizer_model", recording)
     with threadpool_limits(limits=2):
-        assert all(info["num_threads"] == 2 for info in threadpool_info())
+        if any(info["num_threads"] < 2 for info in threadpool_info()):
+            pytest.skip("this machine's BLAS or OpenMP cannot run two threads")
         fit_pipeline(train, dev, TrainConfig(doc_span_evidence=False))
     assert seen and all(set(pools.values()) == {1} for pools in seen), seen
