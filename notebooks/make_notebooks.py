@@ -499,7 +499,7 @@ def profile(frame):
 pd.DataFrame({"Pepys": profile(df), "modern test journals": profile(modern)}).round(3)"""),
     ("md", """\
 Read off the table: Pepys's entries are about five times as long as the modern ones, yet the span
-marker finds about twenty times fewer realization spans per 1,000 words. Most of his sentences are a
+marker finds about thirty times fewer realization spans per 1,000 words. Most of his sentences are a
 chronicle of the Navy Office, dinners and plays, and the marker does **not** flag them wholesale —
 the first thing to check on text this far from its training data. The entry labels behave
 differently: they depend heavily on length, because a long entry offers many sentences, each a
@@ -512,7 +512,7 @@ df.groupby("length", observed=True).agg(
     ("md", """\
 The span threshold stored with the model was tuned on modern journals in which about four
 entries in ten hold an insight. On a diary where insights are rare, a higher one trades some recall
-for far fewer marks (on the modern test split it costs 0.049 span F1 and 0.036 entry
+for far fewer marks (on the modern test split it costs 0.049 span F1 and 0.037 entry
 macro-F1; see the model card):"""),
     ("code", """\
 strict = breakthrough_nlp.annotate(diary, breakthrough_nlp.load(span_threshold=0.6))
@@ -599,9 +599,9 @@ grave" (`values`). A reader would pick the same lines.
 The other two show the limits. The Great Fire is the longest and most dramatic entry of the diary,
 but horror at events is not a realization in the guide's sense; when this notebook was last run it
 got no label and no span, which is what a reader would give it. The night with Deb Willet is
-turmoil told as events, with no sentence in which Pepys recognizes something about himself; the
-model labelled it `feelings` from a low-scoring span (0.33) on his promises to her — a label a
-reader would dispute.
+turmoil told as events, with no sentence in which Pepys recognizes something about himself; when
+this notebook was last run it got no label and no span either (the previous release labelled it
+`feelings` from a low-scoring span on his promises to her, a label a reader would dispute).
 
 ## Nine years as one timeline
 
@@ -648,7 +648,7 @@ and private life in a vocabulary our modern word lists only partly cover ("vexed
 
 ## What to take from this
 
-* On text far from its training data the span marker is reserved: about twenty times fewer spans per
+* On text far from its training data the span marker is reserved: about thirty times fewer spans per
   1,000 words than on the modern journals, and no wholesale flagging of ordinary days. The entry
   labels follow length: the longest entries are labelled far more often than the shortest.
 * What it flags is readable and explainable: feeling words in reports of worry (mood reports),
