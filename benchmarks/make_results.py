@@ -382,9 +382,10 @@ GE_JUDGED_ROUNDS = (("1", "goemotions_judged", {"previous release": R25, "this r
 
 
 def goemotions_judged_table() -> str:
+    dirs = "|".join(f"_{rnd}" for rnd, *_ in GE_JUDGED_ROUNDS[1:])
     out = ["GoEmotions dev comments flagged by either model of a round, judged blind by the annotation guide, "
            "a new reader each round (`python benchmarks/goemotions_judged.py score [--dir "
-           "benchmarks/results/goemotions_judged_2|_3|_4|_5]`):", "",
+           f"benchmarks/results/goemotions_judged{dirs}]`):", "",
            "| round | model | comments flagged | realizations by the guide | precision [95% CI] | "
            "flagged comments GoEmotions rates `realization` |", "|---|---|---|---|---|---|"]
     for rnd, name, names in GE_JUDGED_ROUNDS:
