@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -121,4 +122,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # One BLAS/OpenMP thread, as in fit_pipeline: these fits bypass it, and their
+    # results must not depend on the core count.
+    with threadpool_limits(limits=1):
+        sys.exit(main())

@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,4 +121,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # One BLAS/OpenMP thread, as in fit_pipeline: these fits bypass it, and their
+    # results must not depend on the core count.
+    with threadpool_limits(limits=1):
+        sys.exit(main())

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -77,4 +78,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # One BLAS/OpenMP thread, as in fit_pipeline: these fits bypass it, and their
+    # results must not depend on the core count.
+    with threadpool_limits(limits=1):
+        sys.exit(main())
