@@ -129,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a pipeline from a corpus directory")
     p.add_argument("corpus_dir", help="directory with train.jsonl and dev.jsonl")
     p.add_argument("-o", "--output", required=True, help="where to save the trained pipeline")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="random_state for every estimator (training is deterministic; with the default "
+                        "settings no estimator draws random numbers, so the seed changes nothing)")
     p.add_argument("--config", default=None,
                    help='TrainConfig overrides as JSON, e.g. \'{"entry_context": false, "unit_C": 8}\'')
     p.set_defaults(func=_cmd_train)
