@@ -48,6 +48,25 @@ def prf(y, pred) -> dict:
             "predicted_positive": tp + fp, "tp": tp}
 
 
+def model_scores(nlp, splits, ge_texts, ge_y, key: str = "{}") -> dict:
+    """One model's GoEmotions dev flags and its corpus dev and test scores, stored under
+    ``key.format(split)`` (the training experiments in goemotions_training.py and short_notes.py)."""
+    from breakthrough_nlp.evaluation import evaluate
+
+    pred = [int(len(d.spans["realizations"]) > 0) for d in nlp.pipe(ge_texts, batch_size=256)]
+    out = {"goemotions_dev": prf(ge_y, pred)}
+    for split in ("dev", "test"):
+        r = evaluate(nlp, splits[split])
+        out[key.format(split)] = {
+            "span_overlap_f1": r["spans"]["overlap"]["f1"],
+            "span_exact_f1": r["spans"]["exact"]["f1"],
+            "span_label_accuracy": r["spans"]["label_accuracy"],
+            "entry_macro_f1": r["labels"]["macro_f1"],
+            "trivial_fp_rate": r["spans"]["hard_negative_fp_rate"].get("trivial", {}).get("rate"),
+        }
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", default=None)

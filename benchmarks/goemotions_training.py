@@ -24,10 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from goemotions import load, prf  # noqa: E402
+from goemotions import load, model_scores  # noqa: E402
 
 from breakthrough_nlp.corpus import Record, load_splits  # noqa: E402
-from breakthrough_nlp.evaluation import evaluate  # noqa: E402
 from breakthrough_nlp.training import TrainConfig, fit_pipeline  # noqa: E402
 
 
@@ -47,20 +46,6 @@ def goemotions_records(n_negatives: int, seed: int = 0) -> list[Record]:
     return out
 
 
-def measure(nlp, splits, ge_texts, ge_y) -> dict:
-    pred = [int(len(d.spans["realizations"]) > 0) for d in nlp.pipe(ge_texts, batch_size=256)]
-    out = {"goemotions_dev": prf(ge_y, pred)}
-    for split in ("dev", "test"):
-        r = evaluate(nlp, splits[split])
-        out[f"corpus_{split}"] = {
-            "span_overlap_f1": r["spans"]["overlap"]["f1"],
-            "span_exact_f1": r["spans"]["exact"]["f1"],
-            "entry_macro_f1": r["labels"]["macro_f1"],
-            "trivial_fp_rate": r["spans"]["hard_negative_fp_rate"].get("trivial", {}).get("rate"),
-        }
-    return out
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--negatives", type=int, default=3000)
@@ -73,7 +58,7 @@ def main() -> int:
     results = {"goemotions_train_records_added": len(extra)}
     for name, train in (("corpus only", splits["train"]), ("corpus + GoEmotions train", splits["train"] + extra)):
         nlp = fit_pipeline(train, splits["dev"], TrainConfig())
-        results[name] = measure(nlp, splits, ge_texts, ge_y)
+        results[name] = model_scores(nlp, splits, ge_texts, ge_y, key="corpus_{}")
         print(name, json.dumps(results[name]), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

@@ -39,11 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from goemotions import load, prf  # noqa: E402
+from goemotions import load, model_scores  # noqa: E402
 from pepys_judged import named_model  # noqa: E402
 
 from breakthrough_nlp.corpus import Record, load_splits  # noqa: E402
-from breakthrough_nlp.evaluation import _prf, evaluate, match_spans  # noqa: E402
+from breakthrough_nlp.evaluation import _prf, match_spans  # noqa: E402
 from breakthrough_nlp.training import TrainConfig, fit_pipeline  # noqa: E402
 
 
@@ -119,16 +119,6 @@ def score_notes(nlp, records: list[Record]) -> dict:
             "phrase_gold": ph_gold, "phrase_gold_found": ph_gold_found}
 
 
-def corpus_scores(nlp, splits, ge_texts, ge_y) -> dict:
-    pred = [int(len(d.spans["realizations"]) > 0) for d in nlp.pipe(ge_texts, batch_size=256)]
-    out = {"goemotions_dev": prf(ge_y, pred)}
-    for split in ("dev", "test"):
-        r = evaluate(nlp, splits[split])
-        out[split] = {"span_overlap_f1": r["spans"]["overlap"]["f1"], "span_exact_f1": r["spans"]["exact"]["f1"],
-                      "span_label_accuracy": r["spans"]["label_accuracy"], "entry_macro_f1": r["labels"]["macro_f1"]}
-    return out
-
-
 def total(rows: list[dict]) -> dict:
     keys = ("entries", "gold_spans", "predicted_spans", "matched", "unlabelled", "unlabelled_marked",
             "labelled", "labelled_found", "phrase_predicted", "phrase_predicted_matched", "phrase_gold",
@@ -177,7 +167,7 @@ def main() -> int:
     results: dict = {"batches": args.batches, "base_train_entries": len(base), "baseline_name": base_name,
                      "folds": {}}
     baseline = fit_pipeline(base, splits["dev"], TrainConfig())
-    results[base_name] = corpus_scores(baseline, splits, ge_texts, ge_y)
+    results[base_name] = model_scores(baseline, splits, ge_texts, ge_y)
     print(base_name, json.dumps(results[base_name]), flush=True)
     rows_base, rows_new = [], []
     for b in args.batches:
@@ -185,7 +175,7 @@ def main() -> int:
         nlp = fit_pipeline(train, splits["dev"], TrainConfig())
         fold = {"held_out_entries": len(held[b]), "baseline": score_notes(baseline, held[b]),
                 "with the other short batches": score_notes(nlp, held[b]),
-                "corpus": corpus_scores(nlp, splits, ge_texts, ge_y)}
+                "corpus": model_scores(nlp, splits, ge_texts, ge_y)}
         results["folds"][str(b)] = fold
         rows_base.append(fold["baseline"])
         rows_new.append(fold["with the other short batches"])
