@@ -24,6 +24,7 @@ DATA = ROOT.parent / "shared" / "data" / "goemotions"
 
 import breakthrough_nlp  # noqa: E402
 from baselines import CueWordBaseline  # noqa: E402
+from breakthrough_nlp.evaluation import evaluate  # noqa: E402
 
 REALIZATION = "22"
 
@@ -51,8 +52,6 @@ def prf(y, pred) -> dict:
 def model_scores(nlp, splits, ge_texts, ge_y, key: str = "{}") -> dict:
     """One model's GoEmotions dev flags and its corpus dev and test scores, stored under
     ``key.format(split)`` (the training experiments in goemotions_training.py and short_notes.py)."""
-    from breakthrough_nlp.evaluation import evaluate
-
     pred = [int(len(d.spans["realizations"]) > 0) for d in nlp.pipe(ge_texts, batch_size=256)]
     out = {"goemotions_dev": prf(ge_y, pred)}
     for split in ("dev", "test"):

@@ -49,6 +49,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from breakthrough_nlp.corpus import load_splits  # noqa: E402
+from breakthrough_nlp.evaluation import span_prf  # noqa: E402
 from breakthrough_nlp.training import (TrainConfig, _unit_weights, blank_pipeline, make_detector,  # noqa: E402
                                        make_docs, span_targets)
 
@@ -183,8 +184,6 @@ def main() -> int:
         "fine-tuned + detector (sum of log-odds)": row(ft_dev + logit(det_dev)),
         "fine-tuned + shipped (sum of log-odds)": row(ft_dev + logit(np.asarray(s_scores))),
     }
-    from breakthrough_nlp.evaluation import span_prf
-
     for split in ("dev", "test"):
         sdocs, units, owners, scores, mods = shipped_scored[split]
         combined = ft[split] + logit(np.asarray(scores))
