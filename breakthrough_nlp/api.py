@@ -119,7 +119,32 @@ def _entries_from(entries: Any) -> Iterable[Any]:
         return (row for row in entries.to_dict(orient="records"))
     if isinstance(entries, (str, bytes)):
         raise TypeError("annotate() takes a collection of entries; wrap a single text in a list")
+    if isinstance(entries, Mapping):
+        raise TypeError("annotate() takes a collection of entries; wrap a single entry (a mapping) in a list")
+    if not isinstance(entries, Iterable):
+        raise TypeError(f"annotate() takes a collection of entries (strings, mappings or a DataFrame), "
+                        f"got {type(entries).__name__}")
     return entries
+
+
+def _unencodable(text: str) -> int | None:
+    """Position of the first character UTF-8 cannot encode (a lone surrogate), or None."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return e.start
+    return None
+
+
+def _check_args(nlp: Any, batch_size: int, n_process: int) -> None:
+    if nlp is not None and not isinstance(nlp, Language):
+        raise TypeError(f"nlp must be a loaded pipeline (breakthrough_nlp.load()), got {type(nlp).__name__}; "
+                        "to use a model directory, pass breakthrough_nlp.load(path)")
+    for name, value in (("batch_size", batch_size), ("n_process", n_process)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def _result_row(entry: Mapping[str, Any], index: int, cats: dict[str, float], labels: tuple[str, ...],
@@ -158,6 +183,7 @@ def iter_annotations(
     ``n_process > 1`` batches of entries go to worker processes that send back
     result rows, not ``Doc`` objects; the rows are identical to one process.
     """
+    _check_args(nlp, batch_size, n_process)
     nlp = nlp or _default_nlp()
     if n_process > 1:
         return _iter_parallel(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process,
@@ -174,7 +200,8 @@ def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int,
         for index, item in enumerate(_entries_from(entries), start):
             pending.append(item)
             text = item.get(text_key) if isinstance(item, Mapping) else item
-            if not isinstance(text, str) or not text.strip() or (isinstance(item, Mapping) and item.get("_error")):
+            if (not isinstance(text, str) or not prepare_text(text).strip() or _unencodable(text) is not None
+                    or (isinstance(item, Mapping) and item.get("_error"))):
                 continue
             pieces = _pieces(text, max_len) if len(text) >= max_len else [(0, text)]
             for k, (offset, piece) in enumerate(pieces):
@@ -277,10 +304,15 @@ def _row_for_invalid(item: Any, index: int, text_key: str, keep: tuple[str, ...]
     text = entry.get(text_key)
     if entry.get("_error"):
         status = f"error: {entry['_error']}"
-    elif text is None:
+    elif text_key not in entry:
         status = f"error: entry {index} has no '{text_key}' field"
+    elif text is None or (isinstance(text, float) and text != text):
+        status = f"error: entry {index}: '{text_key}' is empty (None or NaN)"
     elif not isinstance(text, str):
         status = f"error: entry {index}: '{text_key}' is {type(text).__name__}, not a string"
+    elif (pos := _unencodable(text)) is not None:
+        status = (f"error: entry {index}: character {pos} is a lone surrogate (U+{ord(text[pos]):04X}), "
+                  "not valid Unicode text (half of a character cut in two, or bytes that could not be decoded)")
     else:
         status = f"error: entry {index}: empty text"
     return _result_row(entry, index, {}, (), [], status, text if isinstance(text, str) else None, keep)

@@ -9,6 +9,7 @@ plain integer and boolean arrays.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 import weakref
 
@@ -74,31 +75,43 @@ class OrthClasses:
     """A vectorized cache of ``classify(text)`` keyed by spaCy string ids.
 
     Known ids are looked up with ``searchsorted``; only new strings reach Python.
+    Safe to share between threads: readers take one snapshot of the sorted
+    ``(keys, values)`` table, and writers publish a new table under a lock, so a
+    reader never sees keys from one table and values from another.
     """
 
     def __init__(self, classify, max_size: int = 2_000_000) -> None:
         self.classify = classify
         self.max_size = max_size
-        self.keys = np.zeros(0, dtype=np.uint64)
-        self.vals = np.zeros(0, dtype=np.int64)
+        self._table: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+        self._lock = threading.Lock()
+
+    def _lookup(self, table: tuple[np.ndarray, np.ndarray], uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keys, vals = table
+        if not len(keys):
+            return np.zeros(len(uniq), dtype=bool), np.zeros(len(uniq), dtype=np.int64)
+        pos = np.minimum(np.searchsorted(keys, uniq), len(keys) - 1)
+        known = keys[pos] == uniq
+        return known, np.where(known, vals[pos], 0)
 
     def __call__(self, doc: Doc, orths: np.ndarray) -> np.ndarray:
         if not len(orths):
             return np.zeros(0, dtype=np.int64)
         uniq, inverse = np.unique(orths, return_inverse=True)
-        pos = np.minimum(np.searchsorted(self.keys, uniq), max(len(self.keys) - 1, 0))
-        known = (self.keys[pos] == uniq) if len(self.keys) else np.zeros(len(uniq), dtype=bool)
-        vals = np.empty(len(uniq), dtype=np.int64)
-        vals[known] = self.vals[pos[known]]
+        known, vals = self._lookup(self._table, uniq)
         new = uniq[~known]
         if len(new):
             strings = doc.vocab.strings
             new_vals = np.fromiter((self.classify(strings[int(o)]) for o in new), dtype=np.int64, count=len(new))
             vals[~known] = new_vals
-            if len(self.keys) < self.max_size:
-                keys = np.concatenate([self.keys, new])
-                order = np.argsort(keys, kind="stable")
-                self.keys, self.vals = keys[order], np.concatenate([self.vals, new_vals])[order]
+            with self._lock:
+                keys, old_vals = self._table
+                if len(keys) < self.max_size:
+                    # Another thread may have added some of these since the snapshot.
+                    fresh = ~self._lookup(self._table, new)[0]
+                    merged = np.concatenate([keys, new[fresh]])
+                    order = np.argsort(merged, kind="stable")
+                    self._table = (merged[order], np.concatenate([old_vals, new_vals[fresh]])[order])
         return vals[inverse.reshape(-1)]
 
 

@@ -108,3 +108,63 @@ def test_n_process_two_gives_identical_rows(nlp):
     two = breakthrough_nlp.annotate(entries, nlp, batch_size=4, n_process=2)
     pd.testing.assert_frame_equal(one, two)
     assert "entry 41 has no 'text' field" in two.loc[41, "status"]
+
+
+def test_lone_surrogates_and_invisible_only_entries_get_error_rows(nlp):
+    entries = ["Rain all day.", "cut emoji \ud83d here", {"text": "\u200b\ufeff"}, {"text": None}, TEXT]
+    df = breakthrough_nlp.annotate(entries, nlp)
+    assert df["status"].tolist()[0] == "ok" and df["status"].tolist()[4] == "ok"
+    assert "character 10 is a lone surrogate (U+D83D)" in df.loc[1, "status"]
+    assert "cut emoji" not in df.loc[1, "status"]  # no journal text in errors
+    assert df.loc[2, "status"] == "error: entry 2: empty text"
+    assert "'text' is empty (None or NaN)" in df.loc[3, "status"]
+    pd.testing.assert_frame_equal(df, breakthrough_nlp.annotate(entries, nlp, n_process=2))
+
+
+@pytest.mark.parametrize("entries, message", [
+    ({"id": "e1", "text": TEXT}, "wrap a single entry"),
+    (None, "got NoneType"),
+    (5, "got int"),
+])
+def test_annotate_rejects_what_is_not_a_collection_of_entries(nlp, entries, message):
+    with pytest.raises(TypeError, match=message):
+        breakthrough_nlp.annotate(entries, nlp)
+
+
+def test_annotate_checks_its_arguments(nlp):
+    with pytest.raises(TypeError, match="loaded pipeline"):
+        breakthrough_nlp.annotate([TEXT], "models/journal_breakthroughs")
+    for bad in ({"batch_size": 0}, {"n_process": -1}, {"batch_size": 2.5}):
+        with pytest.raises(ValueError, match="positive integer"):
+            breakthrough_nlp.annotate([TEXT], nlp, **bad)
+
+
+def test_one_pipeline_shared_by_threads_gives_the_serial_results(nlp):
+    # The token-class cache is shared by the whole process; new strings arriving from
+    # several threads at once must not leave keys and classes out of step.
+    import random
+    import string
+    from concurrent.futures import ThreadPoolExecutor
+
+    from breakthrough_nlp.tokens import OrthClasses, _classify
+
+    def novel(i: int) -> str:
+        rng = random.Random(i)
+        words = ["".join(rng.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(40)]
+        return " ".join(words) + ". It hit me that I'm still grieving. Groceries."
+
+    cache = OrthClasses(_classify)
+    docs = [nlp.make_doc(novel(i)) for i in range(400)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda d: cache(d, d.to_array("ORTH")), docs))
+    for doc in docs[::10]:  # afterwards, the cache answers as the classifier does
+        assert cache(doc, doc.to_array("ORTH")).tolist() == [_classify(t.text) for t in doc]
+
+    texts = [novel(1000 + i) for i in range(120)] + [TEXT]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(nlp, texts))
+    for doc, text in zip(threaded, texts):
+        serial = nlp(text)
+        assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["realizations"]] == [
+            (s.start_char, s.end_char, s.label_) for s in serial.spans["realizations"]]
+        assert [s.start_char for s in doc.sents] == [s.start_char for s in serial.sents]
