@@ -65,10 +65,9 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False, span_t
     if trusted:
         for name in TRUSTABLE:
             overrides[f"components.{name}.trusted"] = True
-    nlp = spacy.load(target, config=overrides, **kwargs)
     if span_threshold is not None:
-        nlp.get_pipe("breakthrough_realizations").threshold = float(span_threshold)
-    return nlp
+        overrides["components.breakthrough_realizations.threshold"] = float(span_threshold)
+    return spacy.load(target, config=overrides, **kwargs)
 
 
 _DEFAULT_NLP: Language | None = None
@@ -175,6 +174,7 @@ def iter_annotations(
     batch_size: int = 64,
     n_process: int = 1,
     keep: tuple[str, ...] = (),
+    start: int = 0,
 ) -> Iterator[dict[str, Any]]:
     """Annotate entries lazily, one result dict per entry, in input order.
 
@@ -182,13 +182,14 @@ def iter_annotations(
     text, empty text) yields a row whose ``status`` says why. With
     ``n_process > 1`` batches of entries go to worker processes that send back
     result rows, not ``Doc`` objects; the rows are identical to one process.
+    ``start`` is the ``entry_index`` of the first entry (for a resumed run).
     """
     _check_args(nlp, batch_size, n_process)
     nlp = nlp or _default_nlp()
     if n_process > 1:
         return _iter_parallel(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process,
-                              keep=keep)
-    return _iter_serial(entries, nlp, text_key=text_key, batch_size=batch_size, keep=keep)
+                              keep=keep, start=start)
+    return _iter_serial(entries, nlp, text_key=text_key, batch_size=batch_size, keep=keep, start=start)
 
 
 def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int, keep: tuple[str, ...],
@@ -260,7 +261,7 @@ def _work(batch: list[Any], start: int, text_key: str, batch_size: int, keep: tu
 
 
 def _iter_parallel(entries: Any, nlp: Language, *, text_key: str, batch_size: int, n_process: int,
-                   keep: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+                   keep: tuple[str, ...], start: int = 0) -> Iterator[dict[str, Any]]:
     """Fan batches out to ``n_process`` workers, at most two batches per worker in flight."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -283,7 +284,6 @@ def _iter_parallel(entries: Any, nlp: Language, *, text_key: str, batch_size: in
         if batch:
             yield batch
 
-    start = 0
     with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_init_worker,
                              initargs=initargs) as pool:
         in_flight: deque = deque()

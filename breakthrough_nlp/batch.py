@@ -40,9 +40,22 @@ def output_kind(path: Path) -> str:
         raise ValueError(f"output {path}: use a .csv, .parquet or .jsonl file name") from None
 
 
-def iter_inputs(inputs: Iterable[str | Path], fmt: str, opts: ReadOptions) -> Iterator[Entry]:
+AUTHOR_FROM = ("file", "folder")
+
+
+def iter_inputs(inputs: Iterable[str | Path], fmt: str, opts: ReadOptions,
+                author_from: str | None = None) -> Iterator[Entry]:
+    """Entries of every input in order. ``author_from`` fills a missing author with the entry's file
+    name (``"file"``, without its extension) or the name of the folder holding the file (``"folder"``),
+    for studies that keep one file or one folder per participant."""
+    if author_from is not None and author_from not in AUTHOR_FROM:
+        raise ValueError(f"author_from must be one of {', '.join(AUTHOR_FROM)}, got {author_from!r}")
     for inp in inputs:
-        yield from read_entries(inp, fmt, opts)
+        for entry in read_entries(inp, fmt, opts):
+            if author_from and entry.author is None and entry.source:
+                src = Path(entry.source)
+                entry.author = src.stem if author_from == "file" else (src.parent.name or None)
+            yield entry
 
 
 def _as_record(entry: Entry) -> dict[str, Any]:
@@ -94,6 +107,22 @@ class _ChunkStore:
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def check_settings(self, settings: dict[str, Any], resume: bool) -> None:
+        """Record the run's settings, or on ``--resume`` refuse to mix rows made with other ones."""
+        path = self.dir / "settings.json"
+        if resume and path.exists():
+            before = json.loads(path.read_text(encoding="utf-8"))
+            changed = sorted(k for k in set(before) | set(settings) if before.get(k) != settings.get(k))
+            if changed:
+                raise ValueError(
+                    f"--resume: the interrupted run used other settings ({', '.join(changed)}: "
+                    + "; ".join(f"{k} was {before.get(k)!r}, now {settings.get(k)!r}" for k in changed)
+                    + f"); rerun with the same options, or delete {self.dir} to start over"
+                )
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
 
 def _csv_cell(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
@@ -102,7 +131,7 @@ def _csv_cell(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _assemble(store: _ChunkStore, out: Path, kind: str) -> None:
+def _assemble(store: _ChunkStore, out: Path, kind: str, columns: list[str]) -> None:
     """Write the final output from the chunks under a temporary name, then rename it."""
     tmp = out.with_name(f".{out.name}.tmp")
     if kind == "jsonl":
@@ -114,23 +143,30 @@ def _assemble(store: _ChunkStore, out: Path, kind: str) -> None:
         import csv
 
         with tmp.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=BATCH_COLUMNS)
+            writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
             for rows in store.rows():
                 writer.writerows(_csv_cell(r) for r in rows)
     else:
-        _write_parquet(store, tmp)
+        _write_parquet(store, tmp, columns)
     os.replace(tmp, out)
 
 
-def _write_parquet(store: _ChunkStore, tmp: Path) -> None:
+def _require_pyarrow() -> None:
+    """Fail before annotating anything, not after, when Parquet cannot be written."""
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
     except ImportError:
-        raise ImportError(
-            "Parquet output needs pyarrow: pip install 'breakthrough-nlp[parquet]'"
+        raise ValueError(
+            "Parquet output needs pyarrow: pip install 'breakthrough-nlp[parquet]' (or write .csv or .jsonl)"
         ) from None
+
+
+def _write_parquet(store: _ChunkStore, tmp: Path, columns: list[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     span_type = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
                            ("score", pa.float64()), ("text", pa.string())])
     schema = pa.schema(
@@ -139,6 +175,7 @@ def _write_parquet(store: _ChunkStore, tmp: Path) -> None:
         + [(f"p_{label}", pa.float64()) for label in LABELS]
         + [("labels", pa.list_(pa.string())), ("realizations", pa.list_(span_type)),
            ("n_realizations", pa.int64()), ("status", pa.string())]
+        + [("text", pa.string())] * ("text" in columns)
     )
     with pq.ParquetWriter(tmp, schema) as writer:
         for rows in store.rows():
@@ -191,10 +228,20 @@ def run_annotate(
     dayfirst: bool = False,
     encoding_errors: str = "strict",
     trusted: bool = False,
+    include_text: bool = False,
+    author_from: str | None = None,
 ) -> int:
-    """Annotate ``inputs`` into ``output``; return 0 when every entry is ok, 1 otherwise."""
+    """Annotate ``inputs`` into ``output``; return 0 when every entry is ok, 1 otherwise.
+
+    ``include_text`` adds each entry's text as read (the string the realization offsets
+    index); ``author_from`` fills missing authors from file or folder names (:func:`iter_inputs`).
+    """
     out = Path(output)
     kind = output_kind(out)
+    if kind == "parquet":
+        _require_pyarrow()
+    if author_from is not None and author_from not in AUTHOR_FROM:
+        raise ValueError(f"--author-from must be one of {', '.join(AUTHOR_FROM)}, got {author_from!r}")
     if not out.parent.exists():
         raise FileNotFoundError(f"output folder {out.parent} does not exist")
     store = _ChunkStore(out)
@@ -206,9 +253,17 @@ def run_annotate(
         raise ValueError("--n-process must be at least 1")
     opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors)
     nlp = load(model, trusted=trusted, span_threshold=span_threshold)
+    columns = BATCH_COLUMNS + ["text"] * include_text
+    store.check_settings({
+        "model": "shipped" if model is None else str(Path(model).resolve()),
+        "model_version": nlp.meta.get("version"),
+        "span_threshold": nlp.get_pipe("breakthrough_realizations").threshold,
+        "format": fmt, "columns": [text_column, id_column, date_column, author_column], "dayfirst": dayfirst,
+        "encoding_errors": encoding_errors, "include_text": include_text, "author_from": author_from,
+    }, resume)
     done = store.done_rows() if resume and store.exists() else []
     prior = [r["status"] == "ok" for rows in store.rows() for r in rows] if done else []
-    entries = iter_inputs(inputs, fmt, opts)
+    entries = iter_inputs(inputs, fmt, opts, author_from)
     for i, key in enumerate(done):
         entry = next(entries, None)
         if entry is None or (entry.source, entry.locator) != key:
@@ -222,10 +277,10 @@ def run_annotate(
     ok = failed = 0
     buffer: list[dict[str, Any]] = []
     try:
-        for offset, row in enumerate(iter_annotations(records, nlp, batch_size=batch_size, n_process=n_process,
-                                                      keep=("source", "locator"))):
-            row["entry_index"] = len(done) + offset
-            buffer.append({k: row.get(k) for k in BATCH_COLUMNS})
+        keep = ("source", "locator") + ("text",) * include_text
+        for row in iter_annotations(records, nlp, batch_size=batch_size, n_process=n_process, keep=keep,
+                                    start=len(done)):
+            buffer.append({k: row.get(k) for k in columns})
             ok += row["status"] == "ok"
             failed += row["status"] != "ok"
             progress.update(row)
@@ -245,7 +300,7 @@ def run_annotate(
         store.dir.mkdir(parents=True)
     ok += sum(prior)
     failed += len(prior) - sum(prior)
-    _assemble(store, out, kind)
+    _assemble(store, out, kind, columns)
     store.remove()
     elapsed = time.perf_counter() - t0
     total = ok + failed

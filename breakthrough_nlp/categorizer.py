@@ -28,7 +28,7 @@ from spacy.util import registry
 
 from . import model_io
 from .extensions import register_extensions
-from .labels import LABELS, SPANS_KEY
+from .labels import LABELS, SPANS_KEY, probability_setting
 
 LABEL_SOURCES_KEY = "breakthrough_nlp.label_sources"
 
@@ -46,7 +46,7 @@ def make_categorizer_scorer() -> Callable[..., dict[str, Any]]:
 @Language.factory(
     "breakthrough_categorizer",
     default_config={
-        "span_agreement": 0.8,
+        "span_agreement": None,
         "spans_key": SPANS_KEY,
         "trusted": False,
         "scorer": {"@scorers": "breakthrough.categorizer_scorer.v1"},
@@ -56,12 +56,16 @@ def make_categorizer(
     nlp: Language,
     name: str,
     *,
-    span_agreement: float,
+    span_agreement: float | None,
     spans_key: str,
     trusted: bool,
     scorer: Callable[..., dict[str, Any]] | None,
 ) -> "BreakthroughCategorizer":
-    """Label entries as feelings / patterns / values breakthroughs."""
+    """Label entries as feelings / patterns / values breakthroughs.
+
+    ``span_agreement`` null (the default) uses the value stored with the model;
+    a number overrides it.
+    """
     return BreakthroughCategorizer(
         nlp, name, span_agreement=span_agreement, spans_key=spans_key, trusted=trusted, scorer=scorer
     )
@@ -75,7 +79,7 @@ class BreakthroughCategorizer:
         nlp: Language,
         name: str = "breakthrough_categorizer",
         *,
-        span_agreement: float = 0.8,
+        span_agreement: float | None = None,
         spans_key: str = SPANS_KEY,
         trusted: bool = False,
         scorer: Callable[..., dict[str, Any]] | None = categorizer_scorer,
@@ -83,7 +87,8 @@ class BreakthroughCategorizer:
         register_extensions()
         self.nlp = nlp
         self.name = name
-        self.span_agreement = float(span_agreement)
+        self.span_agreement_override = probability_setting("span_agreement", span_agreement)
+        self.span_agreement = 0.8 if self.span_agreement_override is None else self.span_agreement_override
         self.spans_key = spans_key
         self.trusted = trusted
         self.scorer = scorer
@@ -194,5 +199,6 @@ class BreakthroughCategorizer:
             blob, expected_sha256=cfg.get("checksums", {}).get("model"), trusted=self.trusted, what=self.name
         )
         self.thresholds = {label: float(cfg["thresholds"][label]) for label in LABELS}
-        self.span_agreement = float(cfg.get("span_agreement", self.span_agreement))
+        stored = float(cfg.get("span_agreement", self.span_agreement))
+        self.span_agreement = stored if self.span_agreement_override is None else self.span_agreement_override
         self.meta = cfg.get("meta", {})

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from . import __version__
@@ -32,6 +33,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         dayfirst=args.dayfirst,
         encoding_errors=args.encoding_errors,
         trusted=args.trusted,
+        include_text=args.include_text,
+        author_from=args.author_from,
     )
 
 
@@ -124,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id-column", default="id")
     p.add_argument("--date-column", default="date")
     p.add_argument("--author-column", default="author")
+    p.add_argument("--author-from", choices=["file", "folder"], default=None,
+                   help="fill a missing author with the entry's file name or its folder's name "
+                        "(one file or one folder per participant)")
+    p.add_argument("--include-text", action="store_true",
+                   help="add a text column: each entry's text as read, which the realization offsets index")
     p.set_defaults(func=_cmd_annotate)
 
     p = sub.add_parser("train", help="train a pipeline from a corpus directory")
@@ -140,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="model directory")
     p.add_argument("corpus", help="labelled JSONL file (the guide's format)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--trusted", action="store_true")
+    p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
     p.add_argument("--span-threshold", type=float, default=None,
                    help="evaluate spans at this sentence threshold instead of the model's tuned one")
     p.set_defaults(func=_cmd_evaluate)
@@ -156,12 +164,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Warnings as one line for people at a terminal, without the source line that raised them."""
+    print(f"breakthrough-nlp: warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -7,15 +7,22 @@ so a lab fixing its own labels sees the whole list at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .labels import LABELS, SPAN_LABELS
 
 SPLITS = ("train", "dev", "test")
 CLOSING_PUNCT = ".,;:!?…"
+DECOY_TYPES = ("trivial", "other_person", "negated", "hypothetical", "asked", "generic", "sarcasm",
+               "quoted_advice", "mood_report", "goal_list", "doubted")
+"""Kinds of hard negative (GUIDELINES.md, section 4)."""
+FIELDS = ("id", "date", "author", "text", "labels", "spans", "decoys")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -76,52 +83,118 @@ def _check_entry(obj: Any, file: str, line: int, seen_ids: dict[str, str]) -> li
     date = obj.get("date")
     if date is not None:
         try:
-            dt.date.fromisoformat(str(date))
+            if not (isinstance(date, str) and _ISO_DATE.fullmatch(date)):
+                raise ValueError
+            dt.date.fromisoformat(date)
         except ValueError:
             bad(f"date {date!r} is not an ISO date (YYYY-MM-DD)")
     author = obj.get("author")
     if author is not None and not isinstance(author, str):
         bad(f"'author' must be a string or null, got {type(author).__name__}")
+    for key in obj:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.75)
+            if close and close[0] not in obj:
+                bad(f"unknown field {key!r} (did you mean {close[0]!r}?)")
     labels = obj.get("labels", [])
     if not isinstance(labels, list):
         bad("'labels' must be a list")
         labels = []
+    if not all(isinstance(lab, str) for lab in labels):
+        bad("'labels' must be a list of strings")
+        labels = [lab for lab in labels if isinstance(lab, str)]
     for lab in labels:
         if lab not in LABELS:
             bad(f"unknown label {lab!r} (known: {', '.join(LABELS)})")
     if len(set(labels)) != len(labels):
         bad("'labels' repeats a label")
-    spans = obj.get("spans", [])
-    if not isinstance(spans, list):
-        bad("'spans' must be a list")
-        spans = []
-    for k, s in enumerate(spans):
-        where = f"span {k}"
+    spans = _check_extents(obj, "spans", "span", text, bad)
+    for k, s in spans:
+        lab = s.get("label")
+        if not isinstance(lab, str) or lab not in SPAN_LABELS:
+            bad(f"span {k}: unknown span label {lab!r} (known: {', '.join(SPAN_LABELS)})")
+        elif lab != "other" and lab not in labels:
+            bad(f"span {k}: span label {lab!r} is not in the entry's labels {labels}")
+    decoys = _check_extents(obj, "decoys", "decoy", text, bad)
+    for k, d in decoys:
+        kind = d.get("type")
+        if not isinstance(kind, str) or kind not in DECOY_TYPES:
+            bad(f"decoy {k}: unknown type {kind!r} (known: {', '.join(DECOY_TYPES)})")
+    ordered = sorted(spans, key=lambda ks: ks[1]["start"])
+    for (_, a), (_, b) in zip(ordered, ordered[1:]):
+        if b["start"] < a["end"]:
+            bad(f"overlapping spans {a['start']}-{a['end']} and {b['start']}-{b['end']}")
+    for k, d in decoys:
+        for _, s in spans:
+            if min(d["end"], s["end"]) > max(d["start"], s["start"]):
+                bad(f"decoy {k} ({d['start']}-{d['end']}) overlaps span {s['start']}-{s['end']}")
+    return p
+
+
+def _check_extents(obj: dict[str, Any], key: str, what: str, text: str,
+                   bad: Callable[[str], None]) -> list[tuple[int, dict[str, Any]]]:
+    """The well-formed items of ``obj[key]`` (spans or decoys), with their index; reports the rest."""
+    items = obj.get(key, [])
+    if items is None and key == "decoys":
+        return []
+    if not isinstance(items, list):
+        bad(f"'{key}' must be a list")
+        return []
+    good = []
+    for k, s in enumerate(items):
+        where = f"{what} {k}"
         if not isinstance(s, dict):
-            bad(f"{where}: expected an object")
+            bad(f"{where}: expected an object with start, end and {'label' if what == 'span' else 'type'}")
             continue
-        start, end, lab = s.get("start"), s.get("end"), s.get("label")
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
-            bad(f"{where}: start/end must be integers")
+        start, end = s.get("start"), s.get("end")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            bad(f"{where}: start/end must be integers, got {start!r} and {end!r}")
             continue
-        if not 0 <= start < end <= len(text):
+        if end <= start:
+            bad(f"{where}: end {end} is not after start {start}")
+            continue
+        if start < 0 or end > len(text):
             bad(f"{where}: offsets {start}-{end} outside the text (length {len(text)})")
             continue
         frag = text[start:end]
         if frag != frag.strip():
-            bad(f"{where}: span has leading or trailing whitespace")
-        if lab not in SPAN_LABELS:
-            bad(f"{where}: unknown span label {lab!r} (known: {', '.join(SPAN_LABELS)})")
-        elif lab != "other" and lab not in labels:
-            bad(f"{where}: span label {lab!r} is not in the entry's labels {labels}")
-    ordered = sorted(
-        (s for s in spans if isinstance(s, dict) and isinstance(s.get("start"), int) and isinstance(s.get("end"), int)),
-        key=lambda s: s["start"],
+            bad(f"{where}: {what} has leading or trailing whitespace")
+        good.append((k, s))
+    return good
+
+
+def as_records(items: Iterable[Record | dict[str, Any]], what: str = "records") -> list[Record]:
+    """``items`` as :class:`Record` objects: records pass through, mappings in the guide's format are
+    validated like a corpus file (a :class:`CorpusError` names each bad item by its position)."""
+    out: list[Record] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for k, item in enumerate(items):
+        if isinstance(item, Record):
+            out.append(item)
+            continue
+        found = _check_entry(item, f"<{what}>", k, seen)
+        if found:
+            problems += found
+            continue
+        out.append(_record(item, f"<{what}>", k))
+    if problems:
+        raise CorpusError(problems)
+    return out
+
+
+def _record(obj: dict[str, Any], file: str, line: int) -> Record:
+    return Record(
+        id=obj["id"],
+        text=obj["text"],
+        labels=[lab for lab in LABELS if lab in obj.get("labels", [])],
+        spans=sorted(obj.get("spans", []), key=lambda s: s["start"]),
+        date=obj.get("date"),
+        author=obj.get("author"),
+        decoys=obj.get("decoys", []) or [],
+        file=file,
+        line=line,
     )
-    for a, b in zip(ordered, ordered[1:]):
-        if b["start"] < a["end"]:
-            bad(f"overlapping spans {a['start']}-{a['end']} and {b['start']}-{b['end']}")
-    return p
 
 
 def read_jsonl(path: str | Path, *, validate: bool = True) -> list[Record]:
@@ -140,6 +213,10 @@ def _read(path: Path, seen_ids: dict[str, str]) -> tuple[list[Record], list[Prob
         raw = path.read_bytes()
     except OSError as e:
         return [], [Problem(name, 0, f"cannot read file: {e.strerror}")]
+    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as spreadsheets and Windows tools write
+        raw = raw[3:]
+    if not raw.strip():
+        return [], [Problem(name, 0, "the file holds no entries")]
     for lineno, bline in enumerate(raw.split(b"\n"), 1):
         if not bline.strip():
             continue
@@ -157,19 +234,7 @@ def _read(path: Path, seen_ids: dict[str, str]) -> tuple[list[Record], list[Prob
         problems += entry_problems
         if entry_problems:
             continue
-        records.append(
-            Record(
-                id=obj["id"],
-                text=obj["text"],
-                labels=[lab for lab in LABELS if lab in obj.get("labels", [])],
-                spans=sorted(obj.get("spans", []), key=lambda s: s["start"]),
-                date=obj.get("date"),
-                author=obj.get("author"),
-                decoys=obj.get("decoys", []) or [],
-                file=name,
-                line=lineno,
-            )
-        )
+        records.append(_record(obj, name, lineno))
     return records, problems
 
 

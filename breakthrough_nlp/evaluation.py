@@ -21,7 +21,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .corpus import Record
+from .corpus import Record, as_records
 from .labels import LABELS, SPANS_KEY
 
 CLOSING = ".,;:!?…"
@@ -230,8 +230,12 @@ def span_reliability(records: Sequence[Record], docs: Sequence[Doc], bins: int =
     return out
 
 
-def evaluate(nlp: Language, records: Sequence[Record], *, batch_size: int = 64) -> dict[str, Any]:
-    """Run ``nlp`` over ``records`` and score labels and spans against the gold."""
+def evaluate(nlp: Language, records: Sequence[Record | dict[str, Any]], *, batch_size: int = 64) -> dict[str, Any]:
+    """Run ``nlp`` over ``records`` and score labels and spans against the gold.
+
+    ``records`` come from :func:`read_corpus`, or are mappings in the corpus format (validated first).
+    """
+    records = as_records(records)
     docs = list(nlp.pipe((r.text for r in records), batch_size=batch_size))
     return {
         "entries": len(records),

@@ -135,7 +135,8 @@ def _frame(data: Any, text_column: str) -> pd.DataFrame:
         df = pd.DataFrame(rows)
     if text_column not in df.columns:
         raise KeyError(f"no {text_column!r} column: pass entries with their text "
-                       "(e.g. breakthrough_nlp.annotate(..., include_text=True))")
+                       "(breakthrough_nlp.annotate(..., include_text=True), or `breakthrough-nlp annotate "
+                       "--include-text` for a table from the command line)")
     if "status" in df.columns:
         df = df[df["status"] == "ok"]
     return df

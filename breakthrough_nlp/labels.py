@@ -17,3 +17,12 @@ ACCEPTED = "accepted"
 BELOW_THRESHOLD = "below threshold"
 JOINED = "joined to a neighbouring realization"
 NOT_REJECTED = frozenset({ACCEPTED, BELOW_THRESHOLD, JOINED})
+
+
+def probability_setting(name: str, value: float | None) -> float | None:
+    """A component setting that is a probability: a float strictly between 0 and 1, or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < float(value) < 1.0:
+        raise ValueError(f"{name} must be a number between 0 and 1 (exclusive) or null, got {value!r}")
+    return float(value)

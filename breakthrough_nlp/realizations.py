@@ -58,7 +58,7 @@ from . import model_io
 from .context import ContextMatcher, Modifier, default_rules
 from .extensions import register_extensions
 from .features import CONTEXT_KEY, _logits
-from .labels import ACCEPTED, BELOW_THRESHOLD, CANDIDATES_KEY, JOINED, SPANS_KEY
+from .labels import ACCEPTED, BELOW_THRESHOLD, CANDIDATES_KEY, JOINED, SPANS_KEY, probability_setting
 from .tokens import clause_candidates, sentence_units, token_info
 
 DEFAULT_SPANS_KEY = SPANS_KEY
@@ -79,7 +79,7 @@ def make_realization_scorer() -> Callable[..., dict[str, Any]]:
 @Language.factory(
     "breakthrough_realizations",
     default_config={
-        "threshold": 0.5,
+        "threshold": None,
         "spans_key": DEFAULT_SPANS_KEY,
         "candidates_key": DEFAULT_CANDIDATES_KEY,
         "use_context_rules": True,
@@ -92,7 +92,7 @@ def make_realization_marker(
     nlp: Language,
     name: str,
     *,
-    threshold: float,
+    threshold: float | None,
     spans_key: str,
     candidates_key: str,
     use_context_rules: bool,
@@ -100,7 +100,11 @@ def make_realization_marker(
     trusted: bool,
     scorer: Callable[..., dict[str, Any]] | None,
 ) -> "RealizationMarker":
-    """Mark realization spans (see the module docstring for how)."""
+    """Mark realization spans (see the module docstring for how).
+
+    ``threshold`` null (the default) uses the sentence threshold tuned at
+    training time and stored with the model; a number overrides it.
+    """
     return RealizationMarker(
         nlp,
         name,
@@ -139,7 +143,7 @@ class RealizationMarker:
         nlp: Language,
         name: str = "breakthrough_realizations",
         *,
-        threshold: float = 0.5,
+        threshold: float | None = None,
         spans_key: str = DEFAULT_SPANS_KEY,
         candidates_key: str = DEFAULT_CANDIDATES_KEY,
         use_context_rules: bool = True,
@@ -150,7 +154,9 @@ class RealizationMarker:
         register_extensions()
         self.nlp = nlp
         self.name = name
-        self.threshold = float(threshold)
+        # A threshold given in the config wins over the one stored at training time.
+        self.threshold_override = probability_setting("threshold", threshold)
+        self.threshold = 0.5 if self.threshold_override is None else self.threshold_override
         self.spans_key = spans_key
         self.candidates_key = candidates_key
         self.use_context_rules = use_context_rules
@@ -564,7 +570,8 @@ class RealizationMarker:
                     blobs[part], expected_sha256=sums.get(part), trusted=self.trusted, what=f"{self.name}/{part}"
                 )
             setattr(self, part, est)
-        self.threshold = float(cfg.get("threshold", self.threshold))
+        stored = float(cfg.get("threshold", self.threshold))
+        self.threshold = stored if self.threshold_override is None else self.threshold_override
         self.join_threshold = float(cfg.get("join_threshold", self.join_threshold))
         self.max_extend = int(cfg.get("max_extend", self.max_extend))
         self.extend_floor = float(cfg.get("extend_floor", self.extend_floor))

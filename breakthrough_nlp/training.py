@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import logging
 import time
+import types
+import typing
+import warnings
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,7 @@ from spacy.tokens import Doc, Span
 from threadpoolctl import threadpool_limits
 
 from .context import Modifier
-from .corpus import Record, load_splits
+from .corpus import Record, as_records, load_splits
 from .evaluation import covers, strip_closing
 from .estimators import BoostedTreesClassifier
 from .features import (CONTEXT_KEY, BoundaryFeatures, EntryContextFeatures, EntryWords, JoinFeatures, SpanEvidence,
@@ -89,7 +92,28 @@ class TrainConfig:
     extend_floor_grid: tuple[float, ...] = (0.0, 0.02, 0.03, 0.05, 0.08, 0.12, 0.16, 0.2)
     max_extend: int = 3
     threshold_data: str = "train+dev"
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Check every setting's type when the config is made, not minutes into training."""
+        import dataclasses
+
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, list):  # JSON has no tuples
+                value = tuple(value)
+                setattr(self, f.name, value)
+            if not _matches(value, hints[f.name]):
+                raise ValueError(f"TrainConfig.{f.name} must be {_type_name(hints[f.name])}, got {value!r}")
+        for name in ("doc_C", "unit_C", "boundary_C", "join_C", "label_C", "rerank_learning_rate"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"TrainConfig.{name} must be positive, got {getattr(self, name)!r}")
+        if self.calibration_folds < 2:
+            raise ValueError(f"TrainConfig.calibration_folds must be at least 2, got {self.calibration_folds!r}")
+        for name in ("threshold_grid", "join_threshold_grid"):
+            grid = getattr(self, name)
+            if not grid or not all(0.0 < t < 1.0 for t in grid):
+                raise ValueError(f"TrainConfig.{name} must be a non-empty list of numbers between 0 and 1")
 
     @classmethod
     def from_json(cls, text: str, **defaults: Any) -> "TrainConfig":
@@ -114,11 +138,46 @@ class TrainConfig:
         return cls(**{**defaults, **values})
 
 
-def blank_pipeline() -> Language:
-    """``spacy.blank("en")`` with the three components, untrained."""
+def _matches(value: Any, hint: Any) -> bool:
+    """Whether ``value`` fits a TrainConfig type hint (ints pass for floats; bools pass only for bools)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, (bool, np.bool_))
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if hint is float:
+        return isinstance(value, (int, float, np.integer, np.floating))
+    if hint is int:
+        return isinstance(value, (int, np.integer))
+    if hint is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_matches(v, args[0]) for v in value)
+        return len(value) == len(args) and all(_matches(v, a) for v, a in zip(value, args))
+    return True
+
+
+def _type_name(hint: Any) -> str:
+    return str(hint).replace("typing.", "").replace("<class '", "").replace("'>", "")
+
+
+def blank_pipeline(use_context_rules: bool = True) -> Language:
+    """``spacy.blank("en")`` with the three components, untrained.
+
+    Settings that are not learned go into the components' config, so that
+    ``config.cfg`` of a saved model records them.
+    """
     nlp = spacy.blank("en")
     for name in PIPE_NAMES:
-        nlp.add_pipe(name)
+        config = {"use_context_rules": bool(use_context_rules)} if name == "breakthrough_realizations" else {}
+        nlp.add_pipe(name, config=config)
     return nlp
 
 
@@ -310,6 +369,44 @@ def label_examples(docs: list[Doc], records: list[Record]) -> tuple[list[Span], 
     return spans, labels
 
 
+def check_training_data(train: list[Record], dev: list[Record], cfg: TrainConfig) -> None:
+    """Refuse, before any fitting, data the pipeline cannot be trained on; warn where tuning will be weak."""
+    if not train:
+        raise ValueError("the training split is empty")
+    if not dev:
+        raise ValueError("the dev split is empty: thresholds are tuned on it")
+    k = cfg.calibration_folds
+    counts = label_matrix(train).sum(axis=0)
+    short = [f"{label} ({int(n)})" for label, n in zip(LABELS, counts) if n < k]
+    if short:
+        raise ValueError(
+            f"every label needs at least {k} training entries that carry it (probabilities are calibrated by "
+            f"{k}-fold cross-validation); too few in the training split: {', '.join(short)}"
+        )
+    span_labels = Counter(s["label"] for r in train for s in r.spans)
+    if len(span_labels) < 2:
+        found = f"only {next(iter(span_labels))!r}" if span_labels else "none"
+        raise ValueError(
+            f"the span labeler needs realization spans of at least two categories in the training split; found {found}"
+        )
+    if len({r.author or r.id for r in train}) < 2:
+        warnings.warn(
+            "the training split has one writer: held-out scores for threshold tuning are grouped by entry instead "
+            "of by writer, so the tuned thresholds may suit this writer better than new ones",
+            UserWarning, stacklevel=3,
+        )
+    dev_counts = label_matrix(dev).sum(axis=0)
+    absent = [label for label, n in zip(LABELS, dev_counts) if n == 0]
+    if absent or not any(r.spans for r in dev):
+        what = ", ".join(absent + ([] if any(r.spans for r in dev) else ["realization spans"]))
+        tuned = "are tuned on dev alone" if cfg.threshold_data == "dev" else "use dev's scores"
+        warnings.warn(
+            f"the dev split ({len(dev)} entries) has no {what}: thresholds {tuned}, and dev scores for "
+            "these are undefined",
+            UserWarning, stacklevel=3,
+        )
+
+
 def label_matrix(records: list[Record]) -> np.ndarray:
     return np.asarray([[int(lab in r.labels) for lab in LABELS] for r in records])
 
@@ -328,13 +425,15 @@ def best_threshold(y: np.ndarray, p: np.ndarray, grid: tuple[float, ...]) -> tup
     return best
 
 
-def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None = None) -> Language:
+def fit_pipeline(train: Sequence[Record | dict[str, Any]], dev: Sequence[Record | dict[str, Any]],
+                 cfg: TrainConfig | None = None) -> Language:
     """Fit every component on ``train`` and tune thresholds on ``dev`` (with
     ``threshold_data="train+dev"``, the default, also on ``train`` scored by cross-fitted models:
     on one small dev split the tuned thresholds move with small changes to the training data).
 
     BLAS and OpenMP run single-threaded meanwhile, so that the model does not depend on the
     machine's core count (see the module docstring)."""
+    train, dev = as_records(train, "train"), as_records(dev, "dev")
     with threadpool_limits(limits=1):
         return _fit_pipeline(train, dev, cfg or TrainConfig())
 
@@ -342,14 +441,10 @@ def fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig | None
 def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> Language:
     if cfg.threshold_data not in ("dev", "train+dev"):
         raise ValueError(f"threshold_data must be 'dev' or 'train+dev', got {cfg.threshold_data!r}")
-    if not train:
-        raise ValueError("the training split is empty")
-    if not dev:
-        raise ValueError("the dev split is empty: thresholds are tuned on it")
+    check_training_data(train, dev, cfg)
     t0 = time.perf_counter()
-    nlp = blank_pipeline()
+    nlp = blank_pipeline(use_context_rules=cfg.use_context_rules)
     marker: RealizationMarker = nlp.get_pipe("breakthrough_realizations")
-    marker.use_context_rules = cfg.use_context_rules
     marker.max_extend = cfg.max_extend
     cat = nlp.get_pipe("breakthrough_categorizer")
     train_docs = make_docs(nlp, train)
@@ -357,7 +452,11 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
 
     t = span_targets(marker, train_docs, train)
     if t.y_units.sum() < cfg.calibration_folds or (t.y_units == 0).sum() < cfg.calibration_folds:
-        raise ValueError("not enough realization spans in the training split to train the span detector")
+        raise ValueError(
+            f"not enough realization spans in the training split to train the span detector: it needs at least "
+            f"{cfg.calibration_folds} sentences inside spans and {cfg.calibration_folds} outside; found "
+            f"{int(t.y_units.sum())} and {int((t.y_units == 0).sum())}"
+        )
     marker.detector = make_detector(cfg).fit(t.units, t.y_units, **_unit_weights(t, cfg))
     # Scores for the training sentences from detectors that never saw their writer:
     # the join model and the categorizer learn from them, so they must look like
@@ -429,9 +528,7 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
             for key in (marker.spans_key, marker.candidates_key):
                 doc.spans.pop(key, None)
 
-    Y = label_matrix(train)
-    if (Y.sum(axis=0) < cfg.calibration_folds).any():
-        raise ValueError(f"every label needs at least {cfg.calibration_folds} training entries; counts: {Y.sum(axis=0)}")
+    Y = label_matrix(train)  # check_training_data made sure every label has enough entries
     cat.model = make_categorizer_model(cfg).fit(train_docs, Y)
     P = cat.predict_proba(dev_docs)
     Yd = label_matrix(dev)
@@ -445,6 +542,7 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
         dev_f1[label] = best_threshold(Yd[:, j], P[:, j], (cat.thresholds[label],))[1]
     info = {
         "seed": cfg.seed,
+        "config": _config_record(cfg),
         "train_entries": len(train),
         "dev_entries": len(dev),
         "train_seconds": round(time.perf_counter() - t0, 1),
@@ -459,6 +557,13 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
     nlp.meta["training"] = info
     logger.info("trained in %.1fs", info["train_seconds"])
     return nlp
+
+
+def _config_record(cfg: TrainConfig) -> dict[str, Any]:
+    """The settings a model was trained with, as JSON, so that its own files say how to retrain it."""
+    import dataclasses
+
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(cfg).items()}
 
 
 def fit_span_calibration(records: list[Record], docs: list[Doc]) -> tuple[float, float] | None:
@@ -501,6 +606,8 @@ def _unit_weights(t: SpanTargets, cfg: TrainConfig, idx: np.ndarray | None = Non
 def _writer_splits(records: list[Record], owners: Sequence[int]):
     """(fit, predict) index arrays over items grouped by writer; ``owners[i]`` is item i's record."""
     authors = [records[o].author or records[o].id for o in owners]
+    if len(set(authors)) < 2:  # one writer: group by entry (check_training_data warns)
+        authors = [records[o].id for o in owners]
     return GroupKFold(n_splits=min(5, len(set(authors)))).split(authors, groups=authors)
 
 

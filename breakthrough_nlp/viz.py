@@ -6,6 +6,7 @@ imported when a plot is drawn, so ``import breakthrough_nlp`` never needs it.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
@@ -169,7 +170,13 @@ def _as_doc(obj: Any) -> Doc:
     if isinstance(obj, Doc):
         return obj
     if isinstance(obj, (Mapping, pd.Series)):
-        return realization_doc(obj["text"], obj.get("realizations") or [])
+        if "text" not in obj:
+            raise KeyError("render() needs the entry's text: annotate with include_text=True "
+                           "(or `breakthrough-nlp annotate --include-text`)")
+        realizations = obj.get("realizations")
+        if isinstance(realizations, str):  # a CSV cell holds them as JSON
+            realizations = json.loads(realizations)
+        return realization_doc(obj["text"], realizations or [])
     if isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], str):
         return realization_doc(obj[0], obj[1] or [])
     if isinstance(obj, str):

@@ -1,5 +1,4 @@
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -138,3 +137,81 @@ def test_span_threshold_is_checked(tmp_path, capsys):
         breakthrough_nlp.load(span_threshold=1.5)
     nlp = breakthrough_nlp.load(span_threshold=0.6)
     assert nlp.get_pipe("breakthrough_realizations").threshold == 0.6
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_include_text_and_author_from_folder(tmp_path, suffix):
+    import breakthrough_nlp
+
+    for who in ("P01", "P02"):
+        (tmp_path / who).mkdir()
+        _jsonl(tmp_path / who / "diary.jsonl", 3)
+        lines = (tmp_path / who / "diary.jsonl").read_text(encoding="utf-8").splitlines()
+        rows = [dict(json.loads(line), author=None) for line in lines]
+        (tmp_path / who / "diary.jsonl").write_text("\n".join(map(json.dumps, rows)) + "\n", encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    assert main(["annotate", str(tmp_path / "P01" / "diary.jsonl"), str(tmp_path / "P02" / "diary.jsonl"),
+                 "-o", str(out), "--quiet", "--include-text", "--author-from", "folder"]) == 0
+    df = {".csv": pd.read_csv, ".parquet": pd.read_parquet}.get(suffix, lambda p: pd.read_json(p, lines=True))(out)
+    assert df["author"].tolist() == ["P01"] * 3 + ["P02"] * 3
+    assert df["text"].str.startswith("Entry 0.").sum() == 2
+    row = df.iloc[0]
+    spans = json.loads(row["realizations"]) if suffix == ".csv" else list(row["realizations"])
+    assert spans and all(row["text"][s["start"]:s["end"]] == s["text"] for s in spans)
+    html = breakthrough_nlp.render(row)  # the notebooks' highlighting reads the command's table
+    assert "Every" in html and "<span" in html
+
+
+def test_resume_refuses_other_settings(tmp_path, monkeypatch, capsys):
+    import breakthrough_nlp.batch as batch
+
+    src = _jsonl(tmp_path / "in.jsonl", 600)
+    out = tmp_path / "out.jsonl"
+    real_write = batch._ChunkStore.write
+
+    def write_then_stop(self, rows):
+        real_write(self, rows)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch._ChunkStore, "write", write_then_stop)
+    assert main(["annotate", str(src), "-o", str(out), "--quiet", "--span-threshold", "0.3"]) == 130
+    monkeypatch.setattr(batch._ChunkStore, "write", real_write)
+    capsys.readouterr()
+    assert main(["annotate", str(src), "-o", str(out), "--quiet", "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "other settings (span_threshold" in err and "was 0.3" in err
+    assert main(["annotate", str(src), "-o", str(out), "--quiet", "--resume", "--span-threshold", "0.3"]) == 0
+    df = pd.read_json(out, lines=True)
+    assert list(df["entry_index"]) == list(range(600))
+
+
+def test_parquet_without_pyarrow_fails_before_annotating(tmp_path, monkeypatch, capsys):
+    import breakthrough_nlp.batch as batch
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setattr(batch, "load", lambda *a, **k: pytest.fail("the model was loaded"))
+    src = _jsonl(tmp_path / "in.jsonl", 3)
+    assert main(["annotate", str(src), "-o", str(tmp_path / "out.parquet"), "--quiet"]) == 2
+    assert "Parquet output needs pyarrow" in capsys.readouterr().err
+
+
+def test_error_rows_of_a_resumed_run_name_their_own_entry(tmp_path, monkeypatch):
+    import breakthrough_nlp.batch as batch
+
+    lines = [json.dumps({"id": f"e{i}", "text": "" if i == 400 else f"Entry {i}."}) for i in range(420)]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    real_write = batch._ChunkStore.write
+
+    def write_then_stop(self, rows):
+        real_write(self, rows)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch._ChunkStore, "write", write_then_stop)
+    main(["annotate", str(src), "-o", str(out), "--quiet"])
+    monkeypatch.setattr(batch._ChunkStore, "write", real_write)
+    assert main(["annotate", str(src), "-o", str(out), "--quiet", "--resume"]) == 1
+    df = pd.read_json(out, lines=True)
+    assert df.loc[400, "entry_index"] == 400
+    assert "entry 400" in df.loc[400, "status"]

@@ -151,6 +151,56 @@ def test_validator_reports_every_problem_with_file_and_line(tmp_path):
     assert len(err.value.problems) == len(problems)
 
 
+def test_validator_checks_decoys_types_and_dates_without_crashing(tmp_path):
+    text = "I realized I forgot my keys. Every time I rush I lose things."
+    span = {"start": 29, "end": 61, "label": "patterns"}
+    rows = [
+        {"id": "a", "text": text, "labels": [["patterns"]], "spans": []},
+        {"id": "b", "text": text, "labels": ["patterns"], "spans": [span], "decoys": "trivial"},
+        {"id": "c", "text": text, "labels": ["patterns"], "spans": [span], "decoys": [{"begin": 0, "stop": 27}]},
+        {"id": "d", "text": text, "labels": ["patterns"], "spans": [span],
+         "decoys": [{"start": 0, "end": 9999, "type": "trivial"}]},
+        {"id": "e", "text": text, "labels": ["patterns"], "spans": [span],
+         "decoys": [{"start": 30, "end": 40, "type": "trivial"}]},
+        {"id": "f", "text": text, "labels": ["patterns"], "spans": [span],
+         "decoys": [{"start": 0, "end": 27, "type": "nonsense"}]},
+        {"id": "g", "text": text, "date": 20240302, "labels": [], "spans": []},
+        {"id": "h", "text": text, "date": "2024-W10-1", "labels": [], "spans": []},
+        {"id": "i", "text": text, "labels": ["patterns"], "spans": [dict(span, end=True)]},
+        {"id": "j", "text": text, "labels": ["patterns"], "spans": [dict(span, start=40, end=30)]},
+        {"id": "k", "text": text, "lables": ["patterns"], "spans": []},
+        {"id": "l", "text": text, "labels": ["patterns"], "spans": [span], "notes": "lab metadata is allowed",
+         "decoys": [{"start": 0, "end": 27, "type": "trivial"}]},
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"\xef\xbb\xbf" + "\n".join(json.dumps(r) for r in rows).encode("utf-8") + b"\n")
+    text_of = {p.line: str(p) for p in validate(bad)}
+    assert "'labels' must be a list of strings" in text_of[1]
+    assert "'decoys' must be a list" in text_of[2]
+    assert "decoy 0: start/end must be integers" in text_of[3]
+    assert "decoy 0: offsets 0-9999 outside the text" in text_of[4]
+    assert "decoy 0 (30-40) overlaps span 29-61" in text_of[5]
+    assert "decoy 0: unknown type 'nonsense'" in text_of[6]
+    assert "not an ISO date" in text_of[7] and "not an ISO date" in text_of[8]
+    assert "start/end must be integers" in text_of[9]
+    assert "end 30 is not after start 40" in text_of[10]
+    assert "unknown field 'lables' (did you mean 'labels'?)" in text_of[11]
+    assert 12 not in text_of  # a valid entry after a byte order mark and eleven bad ones
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    assert [str(p) for p in validate(empty)] == [f"{empty}:0: the file holds no entries"]
+
+
+def test_records_may_be_given_as_mappings_and_are_validated(nlp, corpus_dir):
+    import breakthrough_nlp
+
+    rows = [json.loads(line) for line in (corpus_dir / "test.jsonl").read_text(encoding="utf-8").splitlines()[:20]]
+    expected = breakthrough_nlp.evaluate(nlp, read_jsonl(corpus_dir / "test.jsonl")[:20])
+    assert breakthrough_nlp.evaluate(nlp, rows) == expected
+    with pytest.raises(CorpusError, match="<records>:1: unknown label 'joy'"):
+        breakthrough_nlp.evaluate(nlp, [rows[0], dict(rows[1], labels=["joy"])])
+
+
 def test_validate_cli(corpus_dir, capsys):
     from breakthrough_nlp.cli import main
 

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+import breakthrough_nlp
 from sklearn.base import clone
 from sklearn.model_selection import cross_validate
 
@@ -78,15 +80,53 @@ def test_categorizer_model_follows_sklearn_contract(corpus_dir):
 def test_train_cli_takes_config_overrides_and_rejects_unknown_ones(corpus_dir, tmp_path, capsys):
     small = _subset(corpus_dir, tmp_path, n_train=300, n_dev=100)
     out = tmp_path / "model"
-    assert main(["train", str(small), "-o", str(out), "--config", '{"entry_context": true, "max_extend": 1}']) == 0
+    assert main(["train", str(small), "-o", str(out), "--config",
+                 '{"entry_context": true, "max_extend": 1, "use_context_rules": false}']) == 0
     cfg = json.loads((out / "breakthrough_realizations" / "cfg.json").read_text())
     assert cfg["max_extend"] == 1
+    assert cfg["meta"]["config"]["use_context_rules"] is False and cfg["meta"]["config"]["max_extend"] == 1
+    # A setting that is not learned survives the round trip through config.cfg.
+    assert breakthrough_nlp.load(out).get_pipe("breakthrough_realizations").use_context_rules is False
     assert (out / "breakthrough_realizations" / "reranker.npz").exists()
     capsys.readouterr()
     assert main(["train", str(small), "-o", str(out), "--config", '{"entry_contxt": true}']) == 2
     assert "unknown setting(s) entry_contxt" in capsys.readouterr().err
     assert main(["train", str(small), "-o", str(out), "--config", "[1]"]) == 2
     assert "must be a JSON object" in capsys.readouterr().err
+    assert main(["train", str(small), "-o", str(out), "--config", '{"doc_C": "abc"}']) == 2
+    assert "TrainConfig.doc_C must be float, got 'abc'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"entry_context": "false"}, "entry_context must be bool"),
+    ({"unit_C": "abc"}, "unit_C must be float"),
+    ({"threshold_grid": 0.5}, "threshold_grid must be tuple"),
+    ({"calibration_folds": 1}, "calibration_folds must be at least 2"),
+    ({"join_C": 0}, "join_C must be positive"),
+    ({"seed": 1.5}, "seed must be int"),
+])
+def test_train_config_checks_types_when_it_is_made(bad, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**bad)
+    assert TrainConfig.from_json('{"unit_ngram_range": [1, 3]}').unit_ngram_range == (1, 3)
+
+
+def _relabel(records, changes):
+    import dataclasses
+
+    return [dataclasses.replace(r, **changes(r)) for r in records]
+
+
+def test_training_data_that_cannot_be_trained_on_is_refused_before_fitting(corpus_dir):
+    train = read_jsonl(corpus_dir / "train.jsonl")[:300]
+    dev = read_jsonl(corpus_dir / "dev.jsonl")[:60]
+    no_values = _relabel(train, changes=lambda r: {"labels": [x for x in r.labels if x != "values"],
+                                                  "spans": [s for s in r.spans if s["label"] != "values"]})
+    with pytest.raises(ValueError, match=r"too few in the training split: values \(0\)"):
+        fit_pipeline(no_values, dev)
+    one_kind = _relabel(train, changes=lambda r: {"spans": [dict(s, label="patterns") for s in r.spans]})
+    with pytest.raises(ValueError, match="at least two categories in the training split; found only 'patterns'"):
+        fit_pipeline(one_kind, dev)
 
 
 def test_threshold_data_must_be_known(corpus_dir):
