@@ -8,7 +8,10 @@
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING  # noqa: E402
+
 from .labels import LABELS, SPAN_LABELS  # noqa: E402
+from .model_io import ModelLoadError  # noqa: E402
 from .api import DEFAULT_MODEL, annotate, annotate_frame, load  # noqa: E402
 # Timelines, indicators and pictures; matplotlib is imported only when a plot is drawn.
 from .timelines import Timeline, timeline  # noqa: E402
@@ -27,7 +30,13 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
+    from .corpus import read_jsonl as read_corpus, validate as validate_corpus  # noqa: F401
+    from .evaluation import evaluate  # noqa: F401
+    from .training import TrainConfig, fit_pipeline, train  # noqa: F401
+
+
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
@@ -36,7 +45,12 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'breakthrough_nlp' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "LABELS", "SPAN_LABELS", "DEFAULT_MODEL", "load", "annotate", "annotate_frame",
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = ["__version__", "LABELS", "SPAN_LABELS", "DEFAULT_MODEL", "ModelLoadError", "load", "annotate",
+           "annotate_frame",
            "read_corpus", "validate_corpus", "train", "fit_pipeline", "TrainConfig", "evaluate",
            "Timeline", "timeline", "insight_causal_trend", "connecting_phases", "word_rates",
            "plot_timeline", "render"]

@@ -58,9 +58,16 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False, span_t
     """
     if span_threshold is not None and not 0.0 < float(span_threshold) < 1.0:
         raise ValueError(f"span_threshold must be between 0 and 1 (exclusive), got {span_threshold!r}")
-    target = Path(path) if path is not None else default_model_path()
+    if not isinstance(trusted, bool):
+        raise TypeError(f"trusted must be True or False, got {trusted!r}")
+    if path is None or (str(path) == DEFAULT_MODEL and not Path(path).exists()):
+        target = default_model_path()
+    else:
+        target = Path(path)
+    if not target.exists():
+        raise FileNotFoundError(f"No spaCy pipeline at {target}: no such file or directory.")
     if not (target / "config.cfg").exists():
-        raise OSError(f"No spaCy pipeline at {target} (config.cfg not found).")
+        raise FileNotFoundError(f"No spaCy pipeline at {target} (config.cfg not found).")
     overrides = dict(kwargs.pop("config", {}) or {})
     if trusted:
         for name in TRUSTABLE:

@@ -14,6 +14,7 @@ reason is recorded in ``doc.user_data["breakthrough_nlp.label_sources"]``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Callable
@@ -132,7 +133,25 @@ class BreakthroughCategorizer:
         if batch:
             yield from self._set_annotations(batch)
 
+    def _reads_spans(self) -> bool:
+        """Whether the trained model takes the realization marker's spans as evidence."""
+        from sklearn.pipeline import FeatureUnion
+
+        from .features import SpanEvidence
+
+        features = getattr(self.model, "named_steps", {}).get("features")
+        return isinstance(features, FeatureUnion) and any(
+            isinstance(t, SpanEvidence) for _, t in features.transformer_list
+        )
+
     def _set_annotations(self, docs: list[Doc]) -> list[Doc]:
+        if any(self.spans_key not in doc.spans for doc in docs) and self._reads_spans():
+            warnings.warn(
+                f"'{self.name}': the realization marker did not run on these docs (no doc.spans"
+                f"[{self.spans_key!r}]), and this model reads its spans as evidence, so the entry probabilities "
+                "are computed as if no sentence read like a realization; run both components",
+                UserWarning, stacklevel=4,
+            )
         probs = self.predict_proba(docs)
         for doc, row in zip(docs, probs):
             sources: dict[str, str] = {}

@@ -157,3 +157,14 @@ def test_untrained_component_gives_clear_error():
     nlp.add_pipe("breakthrough_realizations")
     with pytest.raises(ValueError, match="no trained model"):
         nlp("hello")
+
+
+def test_categorizer_warns_when_the_marker_it_reads_did_not_run(nlp):
+    with nlp.select_pipes(disable=["breakthrough_realizations"]):
+        with pytest.warns(UserWarning, match="the realization marker did not run"):
+            nlp(PATTERN_TEXT)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nlp(PATTERN_TEXT)  # the whole pipeline: no warning

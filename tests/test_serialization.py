@@ -134,8 +134,32 @@ def test_spacy_load_in_fresh_process_without_importing_package():
 
 
 def test_load_missing_path_is_clear(tmp_path):
-    with pytest.raises(OSError, match="No spaCy pipeline"):
+    with pytest.raises(FileNotFoundError, match="No spaCy pipeline.*no such file"):
         breakthrough_nlp.load(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="config.cfg not found"):
+        breakthrough_nlp.load(tmp_path / "empty")
+    with pytest.raises(TypeError, match="trusted must be True or False"):
+        breakthrough_nlp.load(trusted="no")
+
+
+def test_the_shipped_model_loads_by_its_exported_name():
+    nlp = breakthrough_nlp.load(breakthrough_nlp.DEFAULT_MODEL)
+    assert nlp.pipe_names == breakthrough_nlp.load().pipe_names
+
+
+def test_config_overrides_of_stored_settings_take_effect(nlp):
+    marker = nlp.get_pipe("breakthrough_realizations")
+    assert nlp.config["components"]["breakthrough_realizations"]["threshold"] is None  # the trained value
+    stricter = breakthrough_nlp.load(config={"components.breakthrough_realizations.threshold": 0.9,
+                                             "components.breakthrough_categorizer.span_agreement": 0.95})
+    assert stricter.get_pipe("breakthrough_realizations").threshold == 0.9 != marker.threshold
+    assert stricter.get_pipe("breakthrough_categorizer").span_agreement == 0.95
+    assert stricter.config["components"]["breakthrough_realizations"]["threshold"] == 0.9
+    text = "It's not the job. It's that I've never once said no to my father. Every time I rush I lose things."
+    assert len(stricter(text).spans["realizations"]) <= len(nlp(text).spans["realizations"])
+    with pytest.raises(ValueError, match="threshold must be a number between 0 and 1"):
+        breakthrough_nlp.load(config={"components.breakthrough_realizations.threshold": 1.5})
 
 
 @pytest.mark.parametrize("n_process", [1, 2])
