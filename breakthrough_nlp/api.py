@@ -20,9 +20,12 @@ DEFAULT_MODEL = "journal_breakthroughs"
 
 TRUSTABLE = ("breakthrough_realizations", "breakthrough_categorizer")
 
-# Characters that change tokenization but carry no meaning. Each is replaced by a
-# space of the same length before tokenizing, so offsets still index the original.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\r"
+# Invisible characters that separate words (zero-width space, word joiner, a byte order
+# mark) but glue them into one token. ``annotate`` replaces each by a space of the same
+# length before tokenizing, so offsets still index the original. Characters that belong
+# inside a word or an emoji (soft hyphen, zero-width (non-)joiner) are left alone, and
+# line breaks of every kind (\n, \r\n, \r) are read by the pipeline itself.
+_INVISIBLE = "\u200b\u2060\ufeff"
 
 RESULT_COLUMNS = [
     "entry_index", "id", "date", "author", "word_count",

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from .context import CATEGORIES
 from .labels import NOT_REJECTED
 from .resources import lexicons
-from .tokens import token_info
+from .tokens import line_breaks, token_info
 
 CONTEXT_KEY = "breakthrough_nlp.context_modifiers"
 """``doc.user_data`` key where the context layer stores modifiers for the featurizer."""
@@ -400,8 +400,8 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
                 rows.append(i)
                 cols.append(hash_string(key) % self.n_features)
             dense[i] = [
-                "\n\n" in gap,
-                "\n" in gap,
+                line_breaks(gap) >= 2,
+                line_breaks(gap) >= 1,
                 doc[b.start].text[:1].islower() if len(b) else False,
                 np.log1p(len(a)),
                 np.log1p(len(b)),

@@ -48,6 +48,11 @@ def is_emoji(text: str) -> bool:
     )
 
 
+def line_breaks(text: str) -> int:
+    """Line breaks in ``text``, whether written as \\n, \\r\\n or a lone \\r (old Mac files)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def is_final(text: str) -> bool:
     return text in FINAL_PUNCT or (len(text) > 1 and set(text) <= {".", "!", "?", "…"})
 
@@ -61,12 +66,12 @@ def _classify(text: str) -> int:
         | (_BREAK if low in CLAUSE_BREAKS else 0)
         | (_OPENER if low in CLAUSE_OPENERS else 0)
         | (_CUE if low in _cue_words() else 0)
-        | (NEWLINE if space and "\n" in text else 0)
+        | (NEWLINE if space and line_breaks(text) else 0)
         | (FINAL if is_final(text) else 0)
         | (EMOJI if emoji else 0)
         | (CLOSER if text in CLOSERS else 0)
         | (BULLET if text in BULLETS else 0)
-        | (BLANK if space and text.count("\n") >= 2 else 0)
+        | (BLANK if space and line_breaks(text) >= 2 else 0)
         | (LOWER_START if text[:1].islower() else 0)
     )
 

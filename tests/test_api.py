@@ -168,3 +168,27 @@ def test_one_pipeline_shared_by_threads_gives_the_serial_results(nlp):
         assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["realizations"]] == [
             (s.start_char, s.end_char, s.label_) for s in serial.spans["realizations"]]
         assert [s.start_char for s in doc.sents] == [s.start_char for s in serial.sents]
+
+
+def test_line_breaks_of_every_kind_read_alike(nlp):
+    text = ("Bad day at work\nLunch alone again\n\nIt hit me on the bus that every time I feel left out "
+            "I pick a fight with Dan instead of saying so\nAnyway. Bed.")
+
+    def result(t):
+        doc = nlp(t)
+        return doc.cats, [(s.start_char, s.end_char, s.label_) for s in doc.spans["realizations"]]
+
+    lf = result(text)
+    assert lf[1]
+    assert result(text.replace("\n", "\r")) == lf  # old Mac files: a lone \r is a line break
+    crlf = result(text.replace("\n", "\r\n"))
+    assert crlf[0] == lf[0] and len(crlf[1]) == len(lf[1])
+
+
+def test_characters_inside_words_are_not_split_by_annotate(nlp):
+    text = "I finally real\u00adized that I always pick a fight when I feel left out. \U0001F468\u200d\U0001F469 ok."
+    df = breakthrough_nlp.annotate([text], nlp)
+    doc = nlp(text)
+    assert [(s["start"], s["end"]) for s in df.loc[0, "realizations"]] == [
+        (s.start_char, s.end_char) for s in doc.spans["realizations"]]
+    assert df.loc[0, "p_patterns"] == pytest.approx(doc.cats["patterns"])
