@@ -487,5 +487,5 @@ if __name__ == "__main__":
                       ("Pretrained sentence embeddings", embedding_probe_table),
                       ("Pepys", pepys_summary), ("Pepys, judged blind", pepys_judged_table),
                       ("Pepys, higher span thresholds", pepys_sweep_table),
-                      ("Added writers (batches 10-25)", added_data_table), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
+                      ("Added writers (batches 10-35)", added_data_table), ("Calibration", calibration_table), ("Feature selection", selection_tables)):
         print(f"### {title}\n\n{fn()}\n")
