@@ -58,9 +58,18 @@ def iter_inputs(inputs: Iterable[str | Path], fmt: str, opts: ReadOptions,
             yield entry
 
 
+def _writable(value: Any) -> Any:
+    """A string UTF-8 can encode: a lone surrogate (half an emoji, in an id or a date) is written as
+    its escape, ``\\ud83d``, so one bad field cannot stop the output. Texts are checked per entry."""
+    if isinstance(value, str) and not value.isascii():
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def _as_record(entry: Entry) -> dict[str, Any]:
-    rec: dict[str, Any] = {"text": entry.text, "id": entry.id, "date": entry.date, "author": entry.author,
-                           "source": entry.source, "locator": entry.locator}
+    rec: dict[str, Any] = {"text": entry.text, "id": _writable(entry.id), "date": _writable(entry.date),
+                           "author": _writable(entry.author), "source": _writable(entry.source),
+                           "locator": entry.locator}
     if entry.error:
         rec["_error"] = entry.error
     return rec

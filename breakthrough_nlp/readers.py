@@ -8,7 +8,12 @@ a whole file (empty, binary, unreadable) becomes one such entry for the file.
 
 Formats: JSON Lines, CSV/TSV, plain-text or Markdown journals split at date
 headings, folders of daily notes named by date (Obsidian, Logseq), the jrnl
-JSON export, and the Day One JSON export (``.zip`` or ``Journal.json``).
+JSON export, and the Day One JSON export (``.zip`` or ``Journal.json``). A
+folder given as input is walked and every file in it read by its own format;
+files of no journal format are skipped with a :class:`SkippedFilesWarning`.
+
+Entry texts are exact slices of the decoded file text (``extra["offset"]`` is
+where the slice starts), so character offsets into an entry map back to the file.
 """
 
 from __future__ import annotations
@@ -17,15 +22,26 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import sys
+import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("auto", "jsonl", "csv", "tsv", "text", "folder", "jrnl", "dayone")
+# "folder" is a folder of daily notes (one entry per .md/.txt file); "directory",
+# what auto-detection picks for a folder, reads every file by its own format.
+FORMATS = ("auto", "jsonl", "csv", "tsv", "text", "folder", "jrnl", "dayone", "directory")
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".org"}
+JOURNAL_SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".ndjson", ".csv", ".tsv", ".zip", ".json", ""}
+
+
+class SkippedFilesWarning(UserWarning):
+    """Files in an input folder that are of no journal format (images, PDFs, ...) and were not read."""
 
 
 @dataclass
@@ -92,12 +108,26 @@ def _str_or_none(value: Any) -> str | None:
     return str(value)
 
 
+def _normalize_date(value: str | None, dayfirst: bool) -> str | None:
+    """An ISO date or datetime as given; a date written otherwise (``03/04/2024``, ``4 March 2024``,
+    read with ``--dayfirst`` as the user says) as an ISO date; anything else unchanged."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}", text):
+        return value
+    heading = _parse_heading(text, dayfirst)
+    if heading is not None and heading[1] is None:  # the whole value is a date (and maybe a time)
+        return heading[0]
+    return value
+
+
 def _entry_from_mapping(obj: dict[str, Any], source: str, locator: str, opts: ReadOptions) -> Entry:
     text = obj.get(opts.text_column)
     entry = Entry(
         text=text if isinstance(text, str) else None,
         id=_str_or_none(obj.get(opts.id_column)),
-        date=_str_or_none(obj.get(opts.date_column)),
+        date=_normalize_date(_str_or_none(obj.get(opts.date_column)), opts.dayfirst),
         author=_str_or_none(obj.get(opts.author_column)),
         source=source,
         locator=locator,
@@ -107,6 +137,17 @@ def _entry_from_mapping(obj: dict[str, Any], source: str, locator: str, opts: Re
     elif not isinstance(text, str):
         entry.error = f"{source} {locator}: '{opts.text_column}' is {type(text).__name__}, not a string"
     return entry
+
+
+def _json_problem(e: json.JSONDecodeError, line: bool = True) -> str:
+    """``malformed JSON at line L column C: <reason>``.
+
+    The decoder's own messages end in "at" ("Unterminated string starting at")
+    because they expect a position after them; drop that so the text reads once.
+    """
+    reason = re.sub(r"\s+(?:starting\s+)?at$", "", e.msg)
+    where = f"line {e.lineno} column {e.colno}" if line else f"column {e.colno}"
+    return f"malformed JSON at {where}: {reason}"
 
 
 # -------------------------------------------------------------------- readers
@@ -137,7 +178,7 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             obj = json.loads(text)
         except json.JSONDecodeError as e:
             yield Entry(text=None, source=str(path), locator=f"line {lineno}",
-                        error=f"{path} line {lineno}: malformed JSON ({e.msg} at column {e.colno})")
+                        error=f"{path} line {lineno}: {_json_problem(e, line=False)}")
             continue
         if not isinstance(obj, dict):
             yield Entry(text=None, source=str(path), locator=f"line {lineno}",
@@ -146,29 +187,81 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         yield _entry_from_mapping(obj, str(path), f"line {lineno}", opts)
 
 
+_csv_limit: int | None = None
+
+
+def _csv_max_field() -> int:
+    """The largest field size the csv module accepts here (a C long: 2**63-1, or 2**31-1 on Windows)."""
+    global _csv_limit
+    if _csv_limit is None:
+        limit = sys.maxsize
+        while True:
+            try:
+                old = csv.field_size_limit(limit)
+            except OverflowError:
+                limit //= 2
+                continue
+            csv.field_size_limit(old)
+            break
+        _csv_limit = limit
+    return _csv_limit
+
+
 def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[Entry]:
+    """One entry per record, located at the record's first line.
+
+    Journal entries can be long: the csv module's default 131,072-character
+    field limit is lifted while a record is parsed (and restored after, so other
+    users of the module are unaffected). A parse error stops the reader; its row
+    says so, so the unread rest of the file is never silently missing.
+    """
     text, err = _read_text(path, opts)
     if err:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    if reader.fieldnames is None or opts.text_column not in reader.fieldnames:
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    max_field = _csv_max_field()
+    start = 1  # first line of the record being read: its locator, also when it fails to parse
+
+    def next_record() -> list[str]:
+        """The next non-blank record (setting ``start``); StopIteration at the end."""
+        nonlocal start
+        while True:
+            start = rows.line_num + 1
+            old = csv.field_size_limit(max_field)
+            try:
+                record = next(rows)
+            finally:
+                csv.field_size_limit(old)
+            if record:
+                return record
+
+    try:
+        header = next_record()
+    except StopIteration:
+        header = []
+    except csv.Error as e:
+        yield Entry(text=None, source=str(path), locator=f"line {start}",
+                    error=f"{path} line {start}: {e}; rows after it were not read")
+        return
+    if opts.text_column not in header:
         yield Entry(text=None, source=str(path), locator="header",
-                    error=f"{path}: no '{opts.text_column}' column (columns: {reader.fieldnames}); "
+                    error=f"{path}: no '{opts.text_column}' column (columns: {header}); "
                           "name it with --text-column")
         return
-    row_no = 0
     while True:
         try:
-            row = next(reader)
+            record = next_record()
         except StopIteration:
             break
         except csv.Error as e:
-            yield Entry(text=None, source=str(path), locator=f"line {reader.line_num}",
-                        error=f"{path} line {reader.line_num}: {e}")
-            break
-        row_no += 1
-        yield _entry_from_mapping(row, str(path), f"line {reader.line_num}", opts)
+            yield Entry(text=None, source=str(path), locator=f"line {start}",
+                        error=f"{path} line {start}: {e}; rows after it were not read")
+            return
+        # As csv.DictReader: missing trailing cells are None, extra cells are ignored.
+        obj: dict[str, Any] = dict.fromkeys(header)
+        obj.update(zip(header, record))
+        yield _entry_from_mapping(obj, str(path), f"line {start}", opts)
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(
@@ -179,45 +272,88 @@ _MONTHS["sept"] = 9
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _HEADING_PATTERNS = [
-    ("iso", re.compile(r"^" + _WEEKDAY + r"(\d{4})[-_/.](\d{1,2})[-_/.](\d{1,2})\b", re.I)),
-    ("mdy", re.compile(r"^" + _WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
-    ("dmy", re.compile(r"^" + _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})\b", re.I)),
-    ("num", re.compile(r"^" + _WEEKDAY + r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b", re.I)),
+    ("iso", re.compile(_WEEKDAY + r"(\d{4})[-_/.](\d{1,2})[-_/.](\d{1,2})(?:\b|(?=T\d))", re.I)),
+    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
+    ("dmy", re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})\b", re.I)),
+    ("num", re.compile(_WEEKDAY + r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b", re.I)),
 ]
-_HEADING_PREFIX = re.compile(r"^\s*(?:#{1,6}\s*|\*\*|__|=+\s*|\[\[)?")
+# A Markdown heading ("## ...") that starts with a date is a heading whatever its length.
+_MD_HEADING = re.compile(r"\s*#+[ \t]+")
+# Other lines may start with emphasis, a wiki link or jrnl's "[2024-03-02 09:00]".
+_WEAK_PREFIX = re.compile(r"\s*(?:#{1,6}[ \t]*|\*\*|__|=+[ \t]*|\[\[|(?P<bracket>\[))?[ \t]*")
+_TIME = re.compile(r"(?:[ \t]*(?:T(?=\d)|at[ \t]+|,[ \t]*)?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[ap]\.?m\b\.?)?)?", re.I)
+_CLOSE_BRACKET = re.compile(r"[ \t]*\]")
+_TITLE_SEPARATORS = set("*_#=])}:;,.|-\u2013\u2014")
+_MD_TITLE = re.compile(r"#+[ \t]+[^\r\n]*")
+# Lines that are not Markdown headings must be short to count as date headings,
+# so that a body sentence starting with a date does not split an entry.
+_MAX_HEADING_CHARS = 60
+_MAX_TITLE_WORDS = 6
+
+
+def _heading_date(kind: str, m: re.Match[str], dayfirst: bool) -> str | None:
+    try:
+        if kind == "iso":
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        elif kind == "mdy":
+            mo, d, y = _MONTHS[_month(m.group(1))], int(m.group(2)), int(m.group(3))
+        elif kind == "dmy":
+            d, mo, y = int(m.group(1)), _MONTHS[_month(m.group(2))], int(m.group(3))
+        else:
+            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            y = y + 2000 if y < 100 else y
+            mo, d = (b, a) if dayfirst else (a, b)
+        return dt.date(y, mo, d).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def _parse_heading(line: str, dayfirst: bool = False) -> tuple[str, int | None] | None:
+    """``(ISO date, index of the title in line or None)`` for a date-heading line, else None.
+
+    The title is what the writer put after the date, a time and separators
+    (``2024-03-02 09:00 Lunch with Sam`` -> ``Lunch with Sam``); it is entry text,
+    not markup, so the caller keeps it.
+    """
+    prefix = _MD_HEADING.match(line)
+    strong = prefix is not None
+    bracket = False
+    if prefix is None:
+        prefix = _WEAK_PREFIX.match(line)
+        bracket = prefix is not None and prefix.group("bracket") is not None
+    pos = prefix.end() if prefix else 0
+    for kind, pat in _HEADING_PATTERNS:
+        m = pat.match(line, pos)
+        if m:
+            break
+    else:
+        return None
+    date = _heading_date(kind, m, dayfirst)
+    if date is None:
+        return None
+    time = _TIME.match(line, m.end())  # optional: matches the empty string at worst
+    end = time.end() if time else m.end()
+    if bracket:
+        close = _CLOSE_BRACKET.match(line, end)
+        if close:  # jrnl's plain-text export: "[2024-03-02 09:00] Title"
+            strong, end = True, close.end()
+    while end < len(line) and (line[end].isspace() or line[end] in _TITLE_SEPARATORS):
+        end += 1
+    title = line[end:].rstrip()
+    if not strong and (len(line[pos:].strip()) > _MAX_HEADING_CHARS or len(title.split()) > _MAX_TITLE_WORDS):
+        return None
+    return date, (end if title else None)
 
 
 def parse_heading_date(line: str, dayfirst: bool = False) -> str | None:
     """The ISO date of a date-heading line (``## March 2, 2024``, ``2024-03-02``, ``3/4/24``), else None.
 
-    A heading is a short line that starts with a date; prose that merely
-    mentions a date mid-sentence is not a heading.
+    A heading is a line that starts with a date: a Markdown heading of any
+    length, or a short plain line; prose that merely mentions a date, or a long
+    sentence that starts with one, is not a heading.
     """
-    stripped = _HEADING_PREFIX.sub("", line.strip()).strip()
-    if not stripped or len(stripped) > 60:
-        return None
-    for kind, pat in _HEADING_PATTERNS:
-        m = pat.match(stripped)
-        if not m:
-            continue
-        rest = stripped[m.end():].strip(" *_:#]-–—")
-        if len(rest.split()) > 6:
-            return None
-        try:
-            if kind == "iso":
-                y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            elif kind == "mdy":
-                mo, d, y = _MONTHS[_month(m.group(1))], int(m.group(2)), int(m.group(3))
-            elif kind == "dmy":
-                d, mo, y = int(m.group(1)), _MONTHS[_month(m.group(2))], int(m.group(3))
-            else:
-                a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-                y = y + 2000 if y < 100 else y
-                mo, d = (b, a) if dayfirst else (a, b)
-            return dt.date(y, mo, d).isoformat()
-        except (ValueError, KeyError):
-            return None
-    return None
+    heading = _parse_heading(line.rstrip("\r\n"), dayfirst)
+    return heading[0] if heading else None
 
 
 def _month(token: str) -> str:
@@ -227,64 +363,197 @@ def _month(token: str) -> str:
     return t[:3]
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Slice bounds without surrounding whitespace: trimming by bounds keeps offsets valid."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_FRONT_MATTER = re.compile(r"(?:\ufeff)?---[ \t]*\r?\n(?:.*?\r?\n)??---[ \t]*(?:\r?\n|$)", re.S)
+
+
+_YAML_LINE = re.compile(r"[ \t]+\S|[ \t]*- |[\w-]+:(?:[ \t]|$)")
+
+
+def _front_matter_end(text: str) -> int:
+    """Where the text starts after YAML front matter (``---`` … ``---`` at the top, as Obsidian and
+    Jekyll write note metadata: tags, aliases), or 0. Metadata is not the writer's words."""
+    m = _FRONT_MATTER.match(text[:8192])
+    if not m:
+        return 0
+    # Only YAML keys and their values, so that prose between two horizontal rules is never taken.
+    body = m.group().splitlines()[1:-1]
+    yaml_like = all(not line.strip() or _YAML_LINE.match(line) for line in body)
+    return m.end() if yaml_like else 0
+
+
 def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
-    """Split a text/Markdown journal at date headings; text before the first is its own entry."""
+    """Split a text/Markdown journal at date headings; text before the first is its own entry.
+
+    Each entry's text is an exact slice of the file's decoded text (from the
+    heading's title, or the line after the heading, to the next heading, without
+    surrounding whitespace) so that offsets into it map back to the file;
+    ``extra["offset"]`` is where it starts. A preamble that is only a Markdown
+    title (``# Journal``) above dated entries is the document's title, not an
+    entry, and is left out.
+    """
     text, err = _read_text(path, opts)
     if err:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
-    lines = text.splitlines(keepends=True)
-    current: list[str] = []
-    current_date: str | None = None
-    current_line = 1
+    sections: list[tuple[str | None, int, int, int]] = []  # date, heading line, start, end
+    date: str | None = None
+    heading_line, start = 1, _front_matter_end(text)
+    for lineno, m in enumerate(_LINE.finditer(text), 1):
+        if m.start() < start:  # inside the front matter
+            continue
+        if m.start() == m.end():
+            break
+        heading = _parse_heading(m.group().rstrip("\r\n"), opts.dayfirst)
+        if heading is None:
+            continue
+        sections.append((date, heading_line, start, m.start()))
+        date, title = heading
+        heading_line, start = lineno, (m.start() + title if title is not None else m.end())
+    sections.append((date, heading_line, start, len(text)))
+    bounds = [_trim(text, s, e) for _, _, s, e in sections]
+    if len(sections) > 1 and any(s < e for s, e in bounds[1:]):
+        s, e = bounds[0]
+        if _MD_TITLE.fullmatch(text, s, e):
+            bounds[0] = (s, s)
     index = 0
-
-    def emit() -> Iterator[Entry]:
-        nonlocal index
-        body = "".join(current).strip()
-        if body:
-            index += 1
-            yield Entry(text=body, date=current_date, source=str(path), locator=f"line {current_line}",
-                        id=f"{path.stem}#{index}")
-
-    for lineno, line in enumerate(lines, 1):
-        date = parse_heading_date(line, opts.dayfirst)
-        if date is not None:
-            yield from emit()
-            current, current_date, current_line = [], date, lineno
-        else:
-            current.append(line)
-    yield from emit()
+    for (date, line, _, _), (s, e) in zip(sections, bounds):
+        if s == e:
+            continue
+        index += 1
+        yield Entry(text=text[s:e], date=date, source=str(path), locator=f"line {line}",
+                    id=f"{path.stem}#{index}", extra={"offset": s})
 
 
 _NAME_DATE = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
 
 
-def read_folder(path: Path, opts: ReadOptions) -> Iterator[Entry]:
-    """Daily notes: every .md/.txt file under ``path``, dated by its file name, in path order."""
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+def _name_date(path: Path) -> str | None:
+    """The date a daily note's file name carries (``2024-03-02.md``, Logseq's ``2024_03_02.md``), else None."""
+    m = _NAME_DATE.search(path.stem)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Entry]]:
+    """Every file under ``root`` in a deterministic order, and an error entry per unreadable folder.
+
+    Hidden files and folders (``.obsidian/``, ``.trash/``, ``.git/``) are an
+    app's settings or deleted notes, not the journal, and are not read.
+    """
+    files: list[Path] = []
+    problems: list[Entry] = []
+
+    def onerror(e: OSError) -> None:
+        problems.append(Entry(text=None, source=str(e.filename), locator="folder",
+                              error=f"{e.filename}: cannot read folder ({e.strerror})"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        files.extend(Path(dirpath, f) for f in filenames if not f.startswith("."))
+    files.sort(key=lambda f: f.relative_to(root).parts)
+    return files, problems
+
+
+def scan_folder(path: str | Path) -> tuple[list[Path], list[Path]]:
+    """The files of a folder input that are read, and those skipped as of no journal format.
+
+    Decided by file name alone, before anything is read, so a caller can list
+    the skipped files (attachments, PDFs, app files) up front.
+    """
+    files, _ = _walk(Path(path))
+    return ([f for f in files if f.suffix.lower() in JOURNAL_SUFFIXES],
+            [f for f in files if f.suffix.lower() not in JOURNAL_SUFFIXES])
+
+
+def _report_skipped(root: Path, files: list[Path], why: str, skipped: list[Path] | None) -> None:
+    """Make skipped files visible: one warning per folder counting them by extension (names only, no contents)."""
+    if skipped is not None:
+        skipped.extend(files)
     if not files:
+        return
+    by_ext = Counter(f.suffix.lower() or "no extension" for f in files)
+    kinds = ", ".join(f"{n} {ext}" for ext, n in sorted(by_ext.items(), key=lambda kv: (-kv[1], kv[0])))
+    warnings.warn(f"{root}: skipped {len(files)} file{'s' if len(files) != 1 else ''} {why} ({kinds})",
+                  SkippedFilesWarning, stacklevel=3)
+
+
+def _daily_note(f: Path, root: Path, opts: ReadOptions) -> Entry:
+    """A whole note as one entry dated by its file name; the text is the file's, unstripped, so offsets index it."""
+    date = _name_date(f)
+    try:
+        data = f.read_bytes()
+    except OSError as e:
+        return Entry(text=None, date=date, source=str(f), locator="file", error=f"{f}: cannot read ({e.strerror})")
+    problem = _file_problem(f, data)
+    if problem:
+        return Entry(text=None, date=date, source=str(f), locator="file", error=problem)
+    text, err = _decode(data, str(f), opts)
+    if err:
+        return Entry(text=None, date=date, source=str(f), locator="file", error=err)
+    start = _front_matter_end(text)
+    return Entry(text=text[start:], id=str(f.relative_to(root)), date=date, source=str(f), locator="file",
+                 extra={"offset": start})
+
+
+def read_folder(path: Path, opts: ReadOptions, skipped: list[Path] | None = None) -> Iterator[Entry]:
+    """Daily notes (``--format folder``): every .md/.txt file under ``path`` is one entry dated by its name.
+
+    Other files are skipped with a :class:`SkippedFilesWarning` (and added to
+    ``skipped``); auto-detection reads a folder with :func:`read_directory` instead.
+    """
+    files, problems = _walk(path)
+    yield from problems
+    notes = [f for f in files if f.suffix.lower() in TEXT_SUFFIXES]
+    _report_skipped(path, [f for f in files if f.suffix.lower() not in TEXT_SUFFIXES],
+                    "that are not .md or .txt notes", skipped)
+    if not notes:
         yield Entry(text=None, source=str(path), locator="folder",
                     error=f"{path}: no .md or .txt files found")
         return
-    for f in files:
-        m = _NAME_DATE.search(f.stem)
-        date = None
-        if m:
-            try:
-                date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-            except ValueError:
-                date = None
-        data = f.read_bytes()
-        problem = _file_problem(f, data)
-        if problem:
-            yield Entry(text=None, date=date, source=str(f), locator="file", error=problem)
-            continue
-        text, err = _decode(data, str(f), opts)
-        if err:
-            yield Entry(text=None, date=date, source=str(f), locator="file", error=err)
-            continue
-        yield Entry(text=text.strip(), id=str(f.relative_to(path)), date=date, source=str(f), locator="file")
+    for f in notes:
+        yield _daily_note(f, path, opts)
+
+
+def read_directory(path: Path, opts: ReadOptions, skipped: list[Path] | None = None) -> Iterator[Entry]:
+    """Every journal file under ``path``, recursively in path order, each read by its own format.
+
+    A folder holds whatever people keep: daily notes, exports, whole journals.
+    A .md/.txt whose name carries a date is a daily note (one entry dated by
+    the name); one without is a journal split at its date headings; anything
+    else is read as if given directly. Files of no journal format are skipped
+    with a :class:`SkippedFilesWarning` (and added to ``skipped``), not made
+    error rows: vaults are full of attachments.
+    """
+    files, problems = _walk(path)
+    yield from problems
+    journals = [f for f in files if f.suffix.lower() in JOURNAL_SUFFIXES]
+    others = [f for f in files if f.suffix.lower() not in JOURNAL_SUFFIXES]
+    _report_skipped(path, others, "of no journal format", skipped)
+    if not journals:
+        note = f" ({len(others)} other files skipped)" if others else ""
+        yield Entry(text=None, source=str(path), locator="folder", error=f"{path}: no journal files found{note}")
+        return
+    for f in journals:
+        if f.suffix.lower() in TEXT_SUFFIXES and _name_date(f):
+            yield _daily_note(f, path, opts)
+        else:
+            yield from _read_file(f, "auto", opts)
 
 
 def read_jrnl(path: Path, opts: ReadOptions, obj: Any = None) -> Iterator[Entry]:
@@ -377,7 +646,7 @@ def read_dayone(path: Path, opts: ReadOptions) -> Iterator[Entry]:
                     obj = json.loads(text)
                 except json.JSONDecodeError as e:
                     yield Entry(text=None, source=source, locator="file",
-                                error=f"{source}: malformed JSON ({e.msg} at line {e.lineno})")
+                                error=f"{source}: {_json_problem(e)}")
                     continue
                 yield from _dayone_entries(obj, source)
         return
@@ -395,13 +664,64 @@ def _load_json(path: Path, opts: ReadOptions) -> tuple[Any, str | None]:
     try:
         return json.loads(text), None
     except json.JSONDecodeError as e:
-        return None, f"{path}: malformed JSON ({e.msg} at line {e.lineno}, column {e.colno})"
+        return None, f"{path}: {_json_problem(e)}"
 
 
-def detect_format(path: Path) -> str:
-    """Guess a file's format from its name and, for ``.json``, its structure."""
+def _first_line_is_object(data: bytes) -> bool:
+    """Whether the first non-empty line parses on its own as a JSON object: the mark of JSON Lines."""
+    start = re.match(rb"(?:\xef\xbb\xbf)?\s*", data).end()  # type: ignore[union-attr]
+    end = data.find(b"\n", start)
+    line = data[start:] if end < 0 else data[start:end]
+    try:
+        return isinstance(json.loads(line.decode("utf-8", errors="replace")), dict)
+    except ValueError:
+        return False
+
+
+def _detect_json(path: Path, opts: ReadOptions) -> str:
+    """A ``.json`` file: jrnl or Day One export by its structure, or JSON Lines saved as ``.json``.
+
+    A document that does not parse (a half-written ``Journal.json``) is one
+    error for the file, not one per line as JSON Lines would make it.
+    """
+    data = path.read_bytes()
+    if _file_problem(path, data):
+        return "jsonl"  # the reader reports the empty or binary file
+    text, err = _decode(data, str(path), opts)
+    if text is None:
+        if _first_line_is_object(data):
+            return "jsonl"
+        raise ValueError(err)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        if _first_line_is_object(data):
+            return "jsonl"
+        raise ValueError(f"{path}: {_json_problem(e)}") from None
+    entries = obj.get("entries") if isinstance(obj, dict) else None
+    if isinstance(entries, list) and entries and isinstance(entries[0], dict):
+        if "creationDate" in entries[0] or "uuid" in entries[0]:
+            return "dayone"
+        if "body" in entries[0] or "title" in entries[0]:
+            return "jrnl"
+    if isinstance(obj, dict) and "metadata" in obj:
+        return "dayone"
+    if isinstance(obj, dict) and "tags" in obj:
+        return "jrnl"
+    if _first_line_is_object(data):
+        return "jsonl"  # one object on one line: a one-entry JSON Lines file
+    raise ValueError(f"{path}: a JSON {type(obj).__name__} that is neither a jrnl nor a Day One export; "
+                     "convert it to JSON Lines (one entry object per line)")
+
+
+def detect_format(path: Path, opts: ReadOptions | None = None) -> str:
+    """Guess a file's format from its name and, for ``.json``, its structure.
+
+    Raises ValueError, with the reason, when a file is of no journal format or
+    is a ``.json`` document that cannot be read at all.
+    """
     if path.is_dir():
-        return "folder"
+        return "directory"
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
@@ -412,41 +732,21 @@ def detect_format(path: Path) -> str:
     if suffix == ".zip":
         return "dayone"
     if suffix == ".json":
-        try:
-            head = path.read_bytes()
-            obj = json.loads(head.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return "jsonl"
-        entries = obj.get("entries") if isinstance(obj, dict) else None
-        if isinstance(entries, list) and entries and isinstance(entries[0], dict):
-            if "creationDate" in entries[0] or "uuid" in entries[0]:
-                return "dayone"
-            if "body" in entries[0] or "title" in entries[0]:
-                return "jrnl"
-        if isinstance(obj, dict) and "metadata" in obj:
-            return "dayone"
-        return "jrnl" if isinstance(obj, dict) and "tags" in obj else "jsonl"
+        return _detect_json(path, opts or ReadOptions())
     if suffix in TEXT_SUFFIXES or not suffix:
         return "text"
     raise ValueError(f"{path}: cannot tell the format from the extension {suffix!r}; pass --format")
 
 
-def read_entries(path: str | Path, fmt: str = "auto", opts: ReadOptions | None = None) -> Iterator[Entry]:
-    """All entries of one input (file or folder), in order."""
-    path = Path(path)
-    opts = opts or ReadOptions()
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if not path.exists():
-        yield Entry(text=None, source=str(path), locator="file", error=f"{path}: no such file or folder")
-        return
-    if fmt == "auto":
-        try:
-            fmt = detect_format(path)
-        except ValueError as e:
-            yield Entry(text=None, source=str(path), locator="file", error=str(e))
-            return
+def _read_file(path: Path, fmt: str, opts: ReadOptions) -> Iterator[Entry]:
+    """The entries of one file in format ``fmt`` (``auto``: detected), a row for any problem."""
     try:
+        if fmt == "auto":
+            try:
+                fmt = detect_format(path, opts)
+            except ValueError as e:
+                yield Entry(text=None, source=str(path), locator="file", error=str(e))
+                return
         if fmt == "jsonl":
             yield from read_jsonl(path, opts)
         elif fmt == "csv":
@@ -455,11 +755,36 @@ def read_entries(path: str | Path, fmt: str = "auto", opts: ReadOptions | None =
             yield from read_csv(path, opts, "\t")
         elif fmt == "text":
             yield from read_text_journal(path, opts)
-        elif fmt == "folder":
-            yield from read_folder(path, opts)
         elif fmt == "jrnl":
             yield from read_jrnl(path, opts)
         elif fmt == "dayone":
             yield from read_dayone(path, opts)
+    except OSError as e:
+        yield Entry(text=None, source=str(path), locator="file", error=f"{path}: cannot read ({e.strerror})")
+
+
+def read_entries(path: str | Path, fmt: str = "auto", opts: ReadOptions | None = None,
+                 skipped: list[Path] | None = None) -> Iterator[Entry]:
+    """All entries of one input (file or folder), in order.
+
+    A folder is walked and each file read by its own format (``--format
+    folder`` instead reads it as daily notes). Files of no journal format in a
+    folder are not rows; they are warned about (:class:`SkippedFilesWarning`)
+    and, if ``skipped`` is given, appended to it.
+    """
+    path = Path(path)
+    opts = opts or ReadOptions()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if not path.exists():
+        yield Entry(text=None, source=str(path), locator="file", error=f"{path}: no such file or folder")
+        return
+    try:
+        if fmt == "directory" or (fmt == "auto" and path.is_dir()):
+            yield from read_directory(path, opts, skipped)
+        elif fmt == "folder":
+            yield from read_folder(path, opts, skipped)
+        else:
+            yield from _read_file(path, fmt, opts)
     except OSError as e:
         yield Entry(text=None, source=str(path), locator="file", error=f"{path}: cannot read ({e.strerror})")

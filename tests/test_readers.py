@@ -1,9 +1,18 @@
+import csv
 import json
 import zipfile
 
 import pytest
 
-from breakthrough_nlp.readers import ReadOptions, detect_format, parse_heading_date, read_entries
+from breakthrough_nlp import readers
+from breakthrough_nlp.readers import (
+    ReadOptions,
+    SkippedFilesWarning,
+    detect_format,
+    parse_heading_date,
+    read_entries,
+    scan_folder,
+)
 
 
 def entries(path, fmt="auto", **kw):
@@ -19,6 +28,10 @@ def entries(path, fmt="auto", **kw):
     ("# Tue, Sept 3rd, 2024", "2024-09-03", False),
     ("We met on March 2, 2024 at the old cafe by the river and talked for hours", None, False),
     ("2024-02-30", None, False),
+    # A Markdown heading is a heading whatever its length; a plain line must be short.
+    ("## March 4, 2024 - I finally understood why I avoid Mum", "2024-03-04", False),
+    ("2024-03-04 was the day I finally told my sister what I thought", None, False),
+    ("[2024-03-02 09:00] Lunch with Sam went badly.", "2024-03-02", False),
 ])
 def test_date_headings(line, expected, dayfirst):
     assert parse_heading_date(line, dayfirst) == expected
@@ -69,7 +82,7 @@ def test_csv_and_tsv(fixtures):
     got = entries(fixtures / "entries.csv")
     assert [e.id for e in got] == ["c1", "c2", "c3"]
     assert got[1].text == "Every time I skip breakfast\nI snap at someone by noon."
-    assert got[1].locator == "line 4"
+    assert got[1].locator == "line 3"  # a multi-line record is located at its first line
     assert got[2].text == ""
     tsv = entries(fixtures / "entries.tsv")
     assert tsv[0].author == "zoe" and tsv[0].text == "A tab-separated entry."
@@ -123,3 +136,215 @@ def test_missing_input_and_unknown_format(tmp_path):
     assert "no such file" in entries(tmp_path / "nope.jsonl")[0].error
     with pytest.raises(ValueError, match="unknown format"):
         entries(tmp_path, fmt="docx")
+
+
+def _sliced(text, entry):
+    """The entry's text is the slice of the decoded file text that starts at extra["offset"]."""
+    start = entry.extra["offset"]
+    return text[start:start + len(entry.text)] == entry.text
+
+
+def _write(path, content, mode="w"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if mode == "wb":
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_folder_reads_every_file_by_its_own_format(tmp_path, fixtures):
+    root = tmp_path / "vault"
+    _write(root / "Daily" / "2024-03-02.md", "Rain all day.\n")
+    _write(root / "P010_journal.md", "## 2024-03-03\nFirst.\n\n## 2024-03-04\nSecond.\n")
+    _write(root / "a.jsonl", '{"text": "from jsonl"}\n{"text": "again"}\n')
+    _write(root / "b.csv", "id,text\nb1,from csv\n")
+    _write(root / "sub" / "c.tsv", "id\ttext\nc1\tfrom tsv\n")
+    _write(root / "sub" / "jrnl.json", (fixtures / "jrnl_export.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(root / "sub" / "dayone.zip", "w") as zf:
+        zf.write(fixtures / "dayone" / "Journal.json", "Journal.json")
+    _write(root / ".obsidian" / "workspace.md", "app settings")
+    _write(root / ".hidden.md", "not a note")
+    _write(root / "Attachments" / "photo.png", b"\x89PNG\r\n\x1a\n\x00", "wb")
+    _write(root / "Attachments" / "paper.pdf", b"%PDF-1.4\x00", "wb")
+    _write(root / "Attachments" / "scan.png", b"\x89PNG\r\n\x1a\n\x00", "wb")
+    assert detect_format(root) == "directory"
+    skipped = []
+    with pytest.warns(SkippedFilesWarning, match=r"skipped 3 files of no journal format \(2 \.png, 1 \.pdf\)"):
+        got = list(read_entries(root, skipped=skipped))
+    assert sorted(p.name for p in skipped) == ["paper.pdf", "photo.png", "scan.png"]
+    assert [p.name for p in scan_folder(root)[1]] == ["paper.pdf", "photo.png", "scan.png"]
+    names = [e.source.split("vault/")[1] for e in got]
+    assert names == ["Daily/2024-03-02.md", "P010_journal.md", "P010_journal.md", "a.jsonl", "a.jsonl", "b.csv",
+                     "sub/c.tsv", "sub/dayone.zip!Journal.json", "sub/dayone.zip!Journal.json",
+                     "sub/dayone.zip!Journal.json", "sub/jrnl.json", "sub/jrnl.json", "sub/jrnl.json"]
+    assert got[0].date == "2024-03-02" and got[0].locator == "file"
+    assert [(e.date, e.text) for e in got[1:3]] == [("2024-03-03", "First."), ("2024-03-04", "Second.")]
+    assert [e.text for e in got[3:7]] == ["from jsonl", "again", "from csv", "from tsv"]
+    assert not any("settings" in (e.text or "") or "not a note" in (e.text or "") for e in got)
+    # The same walk twice gives the same rows in the same order.
+    with pytest.warns(SkippedFilesWarning):
+        assert [(e.source, e.locator) for e in read_entries(root)] == [(e.source, e.locator) for e in got]
+
+
+def test_explicit_folder_format_is_still_daily_notes(tmp_path):
+    root = tmp_path / "notes"
+    _write(root / "2024-03-02.md", "One.\n")
+    _write(root / "journal.md", "## 2024-03-03\nWhole file is one note here.\n")
+    _write(root / "x.jsonl", '{"text": "not a note"}\n')
+    with pytest.warns(SkippedFilesWarning, match=r"skipped 1 file that are not \.md or \.txt notes \(1 \.jsonl\)"):
+        got = entries(root, fmt="folder")
+    assert [e.id for e in got] == ["2024-03-02.md", "journal.md"]
+    assert got[1].text.startswith("## 2024-03-03")
+
+
+def test_folder_with_no_journal_files_is_an_error_row(tmp_path):
+    _write(tmp_path / "pics" / "a.png", b"\x89PNG\x00", "wb")
+    with pytest.warns(SkippedFilesWarning):
+        got = entries(tmp_path / "pics")
+    assert len(got) == 1 and "no journal files found" in got[0].error
+
+
+def test_daily_note_text_is_the_file_text_unstripped(tmp_path):
+    note = _write(tmp_path / "d" / "2024-03-02.md", "---\ntags: [daily]\n---\n\n  Rain all day.  \n\n")
+    got = entries(tmp_path / "d")
+    start = len("---\ntags: [daily]\n---\n")  # after the front matter, and not stripped
+    assert got[0].text == note.read_text(encoding="utf-8")[start:] == "\n  Rain all day.  \n\n"
+    assert got[0].extra["offset"] == start
+    assert entries(tmp_path / "d", fmt="folder")[0].text == got[0].text
+
+
+def test_text_journal_entries_are_exact_slices_of_the_file(tmp_path):
+    p = _write(tmp_path / "j.md", b"\xef\xbb\xbf# My journal\r\n\r\nIntro.\r\n\r\n## March 2, 2024\r\n\r\n"
+               b"  Rain all day.  \r\nSecond line.\r\n\r\n**2024-03-03** \r\nTold Sam no.\r\n", "wb")
+    text = p.read_bytes().decode("utf-8-sig")
+    got = entries(p)
+    assert [e.text for e in got] == ["# My journal\r\n\r\nIntro.", "Rain all day.  \r\nSecond line.", "Told Sam no."]
+    assert [e.locator for e in got] == ["line 1", "line 5", "line 10"]
+    assert all(_sliced(text, e) for e in got)
+
+
+def test_heading_line_title_is_kept_as_entry_text(tmp_path):
+    p = _write(tmp_path / "inline.md",
+               "2024-03-02 09:00 Lunch with Sam went badly.\nI kept quiet again.\n\n"
+               "2024-03-03 21:10 - It finally hit me today.\nEvery time I feel left out I pick a fight.\n\n"
+               "## March 4, 2024 - I finally understood why I avoid Mum\nShe never listened.\n\n"
+               "## 2024-03-05 \u2014 after therapy\n2024-03-05 was the day I finally told my sister what I thought\n")
+    text = p.read_text(encoding="utf-8")
+    got = entries(p)
+    assert [(e.date, e.text) for e in got] == [
+        ("2024-03-02", "Lunch with Sam went badly.\nI kept quiet again."),
+        ("2024-03-03", "It finally hit me today.\nEvery time I feel left out I pick a fight."),
+        ("2024-03-04", "I finally understood why I avoid Mum\nShe never listened."),
+        ("2024-03-05", "after therapy\n2024-03-05 was the day I finally told my sister what I thought"),
+    ]
+    assert [e.locator for e in got] == ["line 1", "line 4", "line 7", "line 10"]
+    assert all(_sliced(text, e) for e in got)
+
+
+def test_jrnl_plain_text_export(tmp_path):
+    p = _write(tmp_path / "jrnl.txt", "[2024-03-02 09:00] Lunch with Sam went badly.\nI kept quiet again.\n\n"
+                                      "[2024-03-03 21:10] Realized something.\nEvery time I feel left out I pick a "
+                                      "fight, and then I blame whoever is nearest for all of it.\n")
+    got = entries(p)
+    assert [(e.date, e.text.split("\n")[0]) for e in got] == [("2024-03-02", "Lunch with Sam went badly."),
+                                                              ("2024-03-03", "Realized something.")]
+
+
+def test_preamble_title_only_is_dropped_but_text_never_is(tmp_path):
+    titled = _write(tmp_path / "titled.md", "# Journal \u2014 Marta\n\n## 2024-03-02\nRain.\n")
+    assert [(e.date, e.text) for e in entries(titled)] == [("2024-03-02", "Rain.")]
+    intro = _write(tmp_path / "intro.md", "# Journal\nKept since May.\n\n## 2024-03-02\nRain.\n")
+    assert [e.text for e in entries(intro)] == ["# Journal\nKept since May.", "Rain."]
+    only_title = _write(tmp_path / "list.md", "# Shopping list\n")
+    assert [e.text for e in entries(only_title)] == ["# Shopping list"]
+
+
+def test_csv_long_cells_are_read_and_the_limit_restored(tmp_path):
+    long_text = "x" * 200_000
+    p = _write(tmp_path / "long.csv", f'id,text\na,"{long_text}"\nb,after the long one\n')
+    before = csv.field_size_limit()
+    got = entries(p)
+    assert [(e.id, e.error) for e in got] == [("a", None), ("b", None)]
+    assert got[0].text == long_text and got[1].text == "after the long one"
+    assert csv.field_size_limit() == before
+
+
+def test_csv_error_row_says_the_rest_was_not_read(tmp_path, monkeypatch):
+    real_reader = csv.reader
+
+    class FailingReader:
+        """A csv reader that fails on the record starting with "boom", as a real parse error would."""
+
+        def __init__(self, *args, **kwargs):
+            self._rows = real_reader(*args, **kwargs)
+
+        @property
+        def line_num(self):
+            return self._rows.line_num
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            row = next(self._rows)
+            if row and row[0] == "boom":
+                raise csv.Error("made-up parse error")
+            return row
+
+    monkeypatch.setattr(readers.csv, "reader", FailingReader)
+    p = _write(tmp_path / "x.csv", 'id,text\na,one\nb,"two\nlines"\nboom,x\nc,never read\n')
+    got = entries(p)
+    assert [e.locator for e in got] == ["line 2", "line 3", "line 5"]
+    assert got[2].error.endswith("line 5: made-up parse error; rows after it were not read")
+
+
+def test_truncated_json_is_one_error_row(tmp_path, fixtures):
+    full = (fixtures / "dayone" / "Journal.json").read_text(encoding="utf-8")
+    p = _write(tmp_path / "Journal.json", json.dumps(json.loads(full), indent=2)[:300])
+    with pytest.raises(ValueError, match="malformed JSON at line"):
+        detect_format(p)
+    got = entries(p)
+    assert len(got) == 1 and got[0].locator == "file"
+    assert "malformed JSON at line" in got[0].error and " column " in got[0].error
+    lines = _write(tmp_path / "entries.json", '{"text": "one"}\n{"text": "two"}\n{"text": "thr\n')
+    got = entries(lines)
+    assert [e.text for e in got[:2]] == ["one", "two"] and "line 3" in got[2].error
+    other = _write(tmp_path / "settings.json", json.dumps({"theme": "dark", "plugins": [1, 2]}, indent=2))
+    got = entries(other)
+    assert len(got) == 1 and "neither a jrnl nor a Day One export" in got[0].error
+
+
+def test_json_error_messages_do_not_double_at(tmp_path):
+    p = _write(tmp_path / "j.jsonl", '{"text": "fine"}\n{"text": "unterminated\n')
+    err = entries(p)[1].error
+    assert "at at" not in err and "malformed JSON at column 10: Unterminated string" in err
+    z = tmp_path / "export.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("Journal.json", '{"entries": [{"text": "unterminated')
+    err = entries(z)[0].error
+    assert "at at" not in err and "malformed JSON at line 1 column" in err
+
+
+def test_csv_dates_are_read_as_iso_dates(tmp_path):
+    src = tmp_path / "d.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["date", "text"])
+        for d in ["03/04/2024", "4 March 2024", "2024-03-04T10:00:00+02:00", "someday"]:
+            w.writerow([d, "An entry."])
+    assert [e.date for e in entries(src)] == ["2024-03-04", "2024-03-04", "2024-03-04T10:00:00+02:00", "someday"]
+    assert entries(src, dayfirst=True)[0].date == "2024-04-03"
+
+
+def test_yaml_front_matter_is_metadata_not_entry_text(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    note = "---\ntags: [daily]\naliases:\n  - monday\n---\nIt hit me that I hide when I'm tired."
+    (vault / "2024-03-04.md").write_text(note, encoding="utf-8")
+    (vault / "rules.md").write_text("---\nNot metadata: prose between two rules.\n---\nMore.", encoding="utf-8")
+    got = {e.source.rsplit("/", 1)[-1]: e for e in entries(vault)}
+    daily = got["2024-03-04.md"]
+    assert daily.text == "It hit me that I hide when I'm tired."
+    assert note[daily.extra["offset"]:] == daily.text
+    assert got["rules.md"].text.startswith("---\nNot metadata")
