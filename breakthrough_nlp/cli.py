@@ -97,7 +97,8 @@ def _add_journal_options(p: argparse.ArgumentParser, *, output_help: str) -> Non
     p.add_argument("inputs", nargs="+", help="journal files or folders")
     p.add_argument("-o", "--output", required=True, help=output_help)
     p.add_argument("--format", default="auto",
-                   help="input format: auto, jsonl, csv, tsv, text, folder, jrnl, dayone (default: auto)")
+                   help="input format: auto, jsonl, csv, tsv, text, folder (daily notes), directory (every file by "
+                        "its own format; what auto picks for a folder), jrnl, dayone (default: auto)")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     p.add_argument("--dayfirst", action="store_true", help="read 3/4/24 as 3 April (default: 4 March)")
     p.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict",
