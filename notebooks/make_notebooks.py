@@ -322,17 +322,24 @@ see the README's *Data format*), you can retrain the whole pipeline in a minute 
 the shipped corpus's `train` split, tune thresholds on `dev` (with the training entries, scored by
 models that never saw their writer), evaluate on `test`, look at the
 confusions and errors, and compare with the shipped model. The same three calls work on your
-files: `breakthrough_nlp.read_corpus`, `breakthrough_nlp.fit_pipeline`, `breakthrough_nlp.evaluate`."""),
+files: `breakthrough_nlp.read_corpus`, `breakthrough_nlp.fit_pipeline`, `breakthrough_nlp.evaluate`.
+To run this notebook on your own labels, start Jupyter with `BREAKTHROUGH_CORPUS` set to a folder
+holding your `train.jsonl`, `dev.jsonl` and `test.jsonl` (check them first with
+`breakthrough-nlp validate FOLDER`); without it, the notebook uses the shipped corpus."""),
     ("code", SETUP + """
 
+import os
 import tempfile
 import time
+
+LABELS_DIR = Path(os.environ.get("BREAKTHROUGH_CORPUS", CORPUS))  # your labels, or the shipped corpus
+print("corpus:", LABELS_DIR)
 
 read_jsonl = breakthrough_nlp.read_corpus
 evaluate = breakthrough_nlp.evaluate
 fit_pipeline = breakthrough_nlp.fit_pipeline"""),
     ("code", """\
-splits = {name: read_jsonl(CORPUS / f"{name}.jsonl") for name in ("train", "dev", "test")}
+splits = {name: read_jsonl(LABELS_DIR / f"{name}.jsonl") for name in ("train", "dev", "test")}
 pd.DataFrame({name: {"entries": len(rs), "writers": len({r.author for r in rs}),
                      **{label: sum(label in r.labels for r in rs) for label in breakthrough_nlp.LABELS},
                      "spans": sum(len(r.spans) for r in rs)}
@@ -451,18 +458,20 @@ diary in 17th-century English? Pepys's diary (Standard Ebooks edition, public do
 `shared/data/README.md`) has 3,415 entries and about 1.2 million words. It has no breakthrough
 labels, so this notebook can only *look*: at what gets flagged, how often, and why.
 
-The diary must sit at `../../shared/data/pepys/diary.jsonl` relative to this notebook (the
-`shared/` folder beside the repository)."""),
+The notebook looks for the diary (`pepys/diary.jsonl` of the project's shared data) in the
+`shared/` folder beside the repository, or wherever the `PEPYS_DIARY` environment variable
+points."""),
     ("code", SETUP + """
 
 import json
+import os
 import re
 import time
 
 from matplotlib.figure import Figure
 
-PEPYS = ROOT.parent / "shared" / "data" / "pepys" / "diary.jsonl"
-assert PEPYS.exists(), f"the Pepys diary is not at {PEPYS}"
+PEPYS = Path(os.environ.get("PEPYS_DIARY", ROOT.parent / "shared" / "data" / "pepys" / "diary.jsonl"))
+assert PEPYS.exists(), f"the Pepys diary is not at {PEPYS}: set PEPYS_DIARY to its diary.jsonl"
 with PEPYS.open(encoding="utf-8") as fh:
     diary = [json.loads(line) for line in fh]
 print(f"{len(diary)} entries, {sum(len(e['text'].split()) for e in diary):,} words")
