@@ -162,11 +162,10 @@ def test_include_text_and_author_from_folder(tmp_path, suffix):
     assert "Every" in html and "<span" in html
 
 
-def test_resume_refuses_other_settings(tmp_path, monkeypatch, capsys):
+def _stop_after_first_chunk(monkeypatch):
+    """Make the run stop as Ctrl-C would, once its first chunk is saved; returns the real writer."""
     import breakthrough_nlp.batch as batch
 
-    src = _jsonl(tmp_path / "in.jsonl", 600)
-    out = tmp_path / "out.jsonl"
     real_write = batch._ChunkStore.write
 
     def write_then_stop(self, rows):
@@ -174,6 +173,15 @@ def test_resume_refuses_other_settings(tmp_path, monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(batch._ChunkStore, "write", write_then_stop)
+    return real_write
+
+
+def test_resume_refuses_other_settings(tmp_path, monkeypatch, capsys):
+    import breakthrough_nlp.batch as batch
+
+    src = _jsonl(tmp_path / "in.jsonl", 600)
+    out = tmp_path / "out.jsonl"
+    real_write = _stop_after_first_chunk(monkeypatch)
     assert main(["annotate", str(src), "-o", str(out), "--quiet", "--span-threshold", "0.3"]) == 130
     monkeypatch.setattr(batch._ChunkStore, "write", real_write)
     capsys.readouterr()
@@ -202,13 +210,7 @@ def test_error_rows_of_a_resumed_run_name_their_own_entry(tmp_path, monkeypatch)
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    real_write = batch._ChunkStore.write
-
-    def write_then_stop(self, rows):
-        real_write(self, rows)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(batch._ChunkStore, "write", write_then_stop)
+    real_write = _stop_after_first_chunk(monkeypatch)
     main(["annotate", str(src), "-o", str(out), "--quiet"])
     monkeypatch.setattr(batch._ChunkStore, "write", real_write)
     assert main(["annotate", str(src), "-o", str(out), "--quiet", "--resume"]) == 1
