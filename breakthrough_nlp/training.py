@@ -16,6 +16,8 @@ same model, so training noise cannot be sampled by changing it.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import time
 import types
@@ -95,8 +97,6 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         """Check every setting's type when the config is made, not minutes into training."""
-        import dataclasses
-
         hints = typing.get_type_hints(type(self))
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
@@ -122,9 +122,6 @@ class TrainConfig:
         ``defaults`` apply where the JSON says nothing; an unknown setting is an
         error that lists the known ones.
         """
-        import dataclasses
-        import json
-
         try:
             values = json.loads(text)
         except json.JSONDecodeError as e:
@@ -384,10 +381,12 @@ def check_training_data(train: list[Record], dev: list[Record], cfg: TrainConfig
             f"{k}-fold cross-validation); too few in the training split: {', '.join(short)}"
         )
     span_labels = Counter(s["label"] for r in train for s in r.spans)
+    if not span_labels:
+        raise ValueError("the training split has no realization spans: the span marker learns from them")
     if len(span_labels) < 2:
-        found = f"only {next(iter(span_labels))!r}" if span_labels else "none"
         raise ValueError(
-            f"the span labeler needs realization spans of at least two categories in the training split; found {found}"
+            f"the span labeler needs realization spans of at least two categories in the training split; "
+            f"found only {next(iter(span_labels))!r}"
         )
     if len({r.author or r.id for r in train}) < 2:
         warnings.warn(
@@ -561,8 +560,6 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
 
 def _config_record(cfg: TrainConfig) -> dict[str, Any]:
     """The settings a model was trained with, as JSON, so that its own files say how to retrain it."""
-    import dataclasses
-
     return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(cfg).items()}
 
 
