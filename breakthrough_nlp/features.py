@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from .context import CATEGORIES
 from .labels import NOT_REJECTED
 from .resources import lexicons
-from .tokens import line_breaks, token_info
+from .tokens import token_info
 
 CONTEXT_KEY = "breakthrough_nlp.context_modifiers"
 """``doc.user_data`` key where the context layer stores modifiers for the featurizer."""
@@ -399,9 +399,10 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
             for key in keys:
                 rows.append(i)
                 cols.append(hash_string(key) % self.n_features)
+            lf_gap = gap.replace("\r\n", "\n").replace("\r", "\n")  # any line-break convention, read as \n
             dense[i] = [
-                line_breaks(gap) >= 2,
-                line_breaks(gap) >= 1,
+                "\n\n" in lf_gap,
+                "\n" in lf_gap,
                 doc[b.start].text[:1].islower() if len(b) else False,
                 np.log1p(len(a)),
                 np.log1p(len(b)),

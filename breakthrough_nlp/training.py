@@ -8,7 +8,9 @@ numbers (liblinear's primal solver, gradient boosting without subsampling or
 early stopping), the writer folds are not shuffled, and training runs with BLAS
 and OpenMP limited to one thread, because multi-threaded BLAS sums in a different
 order (liblinear calls it), and the small differences grow into a visibly
-different model (measured in the model card, "Model details"). ``seed`` is passed
+different model (measured in the model card, "Model details"). For the same reason a
+machine whose BLAS picks another CPU kernel trains a measurably different model; the
+kernels are recorded in the model's meta (``training.blas``). ``seed`` is passed
 to every estimator as ``random_state`` all the same, so that settings which do
 draw random numbers stay reproducible; with the defaults every seed gives the
 same model, so training noise cannot be sampled by changing it.
@@ -38,7 +40,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from .context import Modifier
 from .corpus import Record, as_records, load_splits
@@ -542,6 +544,7 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
     info = {
         "seed": cfg.seed,
         "config": _config_record(cfg),
+        "blas": _blas_kernels(),
         "train_entries": len(train),
         "dev_entries": len(dev),
         "train_seconds": round(time.perf_counter() - t0, 1),
@@ -558,9 +561,24 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
     return nlp
 
 
+def _blas_kernels() -> list[str]:
+    """The BLAS libraries training ran on, with the CPU kernel each chose (``openblas 0.3.31 SkylakeX``).
+
+    Training is deterministic for one kernel; another kernel sums in another order, and
+    the model comes out measurably different (model card, "Reproducibility").
+    """
+    return sorted({" ".join(str(i.get(k)) for k in ("internal_api", "version", "architecture") if i.get(k))
+                   for i in threadpool_info() if i.get("user_api") == "blas"})
+
+
 def _config_record(cfg: TrainConfig) -> dict[str, Any]:
     """The settings a model was trained with, as JSON, so that its own files say how to retrain it."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(cfg).items()}
+    def plain(v: Any) -> Any:  # JSON types: tuples as lists, NumPy scalars as Python numbers
+        if isinstance(v, tuple):
+            return [plain(x) for x in v]
+        return v.item() if isinstance(v, np.generic) else v
+
+    return {k: plain(v) for k, v in dataclasses.asdict(cfg).items()}
 
 
 def fit_span_calibration(records: list[Record], docs: list[Doc]) -> tuple[float, float] | None:
