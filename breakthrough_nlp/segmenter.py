@@ -80,6 +80,11 @@ class JournalSentencizer:
             while j < n and classes[j] & (CLOSER | FINAL | EMOJI):
                 j += 1
             skip_until = j
+            # Two spaces after a full stop (a typing habit) or an invisible separator is a
+            # token of its own; the sentence starts at the word after it. Line breaks are
+            # handled above.
+            while j < n and is_space[j] and not classes[j] & NEWLINE:
+                j += 1
             if j < n and not (is_space[j] or (is_punct[j] and not classes[j] & BULLET)):
                 if classes[i] & FINAL or not is_punct[j]:
                     starts[j] = True

@@ -18,6 +18,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from .resources import lexicons
+from .tokenizer import is_blank
 
 EDGE_STRIP = frozenset({".", ",", ";", ":", "!", "?", "…", "...", "-", "*", "•", "–", "—", "·", "+", ">", "#",
                         "##", "###"})
@@ -59,7 +60,7 @@ def is_final(text: str) -> bool:
 
 def _classify(text: str) -> int:
     low = text.lower()
-    space = not text.strip()
+    space = is_blank(text)  # whitespace, or an invisible separator the tokenizer made a token
     emoji = is_emoji(text)
     return (
         (_EDGE if (space or text in EDGE_STRIP or emoji) else 0)

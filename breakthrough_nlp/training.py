@@ -50,6 +50,7 @@ from .features import (CONTEXT_KEY, BoundaryFeatures, EntryContextFeatures, Entr
                        TokenFeatures)
 from .labels import LABELS
 from .realizations import RealizationMarker, boundary_options
+from .tokenizer import create_journal_tokenizer  # noqa: F401  (registers the tokenizer)
 from .tokens import sentence_units
 
 logger = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def blank_pipeline(use_context_rules: bool = True) -> Language:
     Settings that are not learned go into the components' config, so that
     ``config.cfg`` of a saved model records them.
     """
-    nlp = spacy.blank("en")
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "breakthrough.JournalTokenizer.v1"}}})
     for name in PIPE_NAMES:
         config = {"use_context_rules": bool(use_context_rules)} if name == "breakthrough_realizations" else {}
         nlp.add_pipe(name, config=config)

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from .labels import LABELS, SPANS_KEY
 from .timelines import Timeline, timeline
+from .tokenizer import JournalTokenizer
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -129,7 +130,7 @@ def plot_timeline(
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
-    return spacy.blank("en").tokenizer
+    return JournalTokenizer(spacy.blank("en").tokenizer)  # the pipeline's tokenization, without its models
 
 
 def realization_doc(text: str, realizations: Sequence[Mapping[str, Any]]) -> Doc:
@@ -140,20 +141,7 @@ def realization_doc(text: str, realizations: Sequence[Mapping[str, Any]]) -> Doc
     on token boundaries is widened to the tokens it touches. Scores go to
     ``doc.spans["realizations"].attrs["scores"]``.
     """
-    from .api import prepare_text
-
-    # Tokenize as the pipeline does (invisible characters as spaces), keep the original characters.
-    tokens = _tokenizer()(prepare_text(text))
-    words: list[str] = []
-    spaces: list[bool] = []
-    for t in tokens:
-        words.append(text[t.idx:t.idx + len(t)])
-        after = text[t.idx + len(t)] if t.whitespace_ else ""
-        spaces.append(after == " ")
-        if after and after != " ":  # an invisible character: its own token, so doc.text == text
-            words.append(after)
-            spaces.append(False)
-    doc = Doc(tokens.vocab, words=words, spaces=spaces)
+    doc = _tokenizer()(text)
     spans, scores = [], []
     for r in sorted(realizations, key=lambda r: (int(r["start"]), int(r["end"]))):
         span = doc.char_span(int(r["start"]), int(r["end"]), label=str(r.get("label", "other")),

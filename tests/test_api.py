@@ -192,3 +192,19 @@ def test_characters_inside_words_are_not_split_by_annotate(nlp):
     assert [(s["start"], s["end"]) for s in df.loc[0, "realizations"]] == [
         (s.start_char, s.end_char) for s in doc.spans["realizations"]]
     assert df.loc[0, "p_patterns"] == pytest.approx(doc.cats["patterns"])
+
+
+def test_nlp_and_annotate_read_invisible_separators_alike(nlp):
+    text = ("\ufeffRain again.\u2060 Somewhere on the drive home it hit me\u200bthat every time I feel left out "
+            "I pick a fight with Dan instead of saying so.")
+    doc = nlp(text)
+    assert doc.text == text
+    spans = [(s.start_char, s.end_char, s.label_) for s in doc.spans["realizations"]]
+    assert spans and all(text[s:e].strip() == text[s:e] for s, e, _ in spans)
+    df = breakthrough_nlp.annotate([text], nlp)
+    assert [(r["start"], r["end"], r["label"]) for r in df.loc[0, "realizations"]] == spans
+    assert df.loc[0, "p_patterns"] == pytest.approx(doc.cats["patterns"])
+    # The separators read as spaces: the same words with ordinary spaces give the same spans.
+    plain = text.replace("\ufeff", " ").replace("\u2060", " ").replace("\u200b", " ")
+    plain_doc = nlp(plain)
+    assert [(s.start_char, s.end_char) for s in plain_doc.spans["realizations"]] == [(s, e) for s, e, _ in spans]

@@ -47,3 +47,22 @@ def test_registered_factory_builds_component():
     nlp.add_pipe("breakthrough_sentencizer")
     doc = nlp("one. two")
     assert len(list(doc.sents)) == 2
+
+
+def test_two_spaces_after_a_full_stop_still_end_the_sentence():
+    assert sents("I pick a fight.  Then I apologise!   Bed.") == ["I pick a fight.", "Then I apologise!", "Bed."]
+
+
+def test_invisible_separators_are_spaces_to_the_pipeline():
+    from breakthrough_nlp.tokenizer import JournalTokenizer
+
+    nlp = spacy.blank("en")
+    tokenizer = JournalTokenizer(nlp.tokenizer)
+    text = "\ufeffI felt\u200bangry.\u2060 Then calm."
+    doc = tokenizer(text)
+    assert doc.text == text  # offsets index the original text
+    assert [t.text for t in doc if not t.is_space] == ["I", "felt", "angry", ".", "Then", "calm", "."]
+    assert all(t.is_space for t in doc if t.text in ("\ufeff", "\u200b", "\u2060"))
+    assert [s.text.strip("\ufeff\u2060 ") for s in JournalSentencizer()(doc).sents] == ["I felt\u200bangry.",
+                                                                                       "Then calm."]
+    assert [t.text for t in tokenizer("No invisible characters.")] == [t.text for t in nlp("No invisible characters.")]
