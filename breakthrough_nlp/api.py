@@ -142,15 +142,27 @@ def _check_args(nlp: Any, batch_size: int, n_process: int) -> None:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
+def writable(value: Any) -> Any:
+    """``value``, with any lone surrogate (half an emoji, cut in two) written as its escape ``\\ud83d``.
+
+    UTF-8 cannot encode a lone surrogate, so one in an id, author or kept text would
+    stop every writer downstream (pyarrow-backed DataFrames, CSV, JSON Lines); the
+    entry's own status already says when its text has one.
+    """
+    if isinstance(value, str) and not value.isascii() and _unencodable(value) is not None:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def _result_row(entry: Mapping[str, Any], index: int, cats: dict[str, float], labels: tuple[str, ...],
                 spans: list[dict[str, Any]], status: str, text: str | None,
                 keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    row = {key: entry.get(key) for key in keep}
+    row = {key: writable(entry.get(key)) for key in keep}
     row.update({
         "entry_index": index,
-        "id": entry.get("id"),
-        "date": entry.get("date"),
-        "author": entry.get("author"),
+        "id": writable(entry.get("id")),
+        "date": writable(entry.get("date")),
+        "author": writable(entry.get("author")),
         "word_count": len(text.split()) if isinstance(text, str) else 0,
     })
     for label in LABELS:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .api import RESULT_COLUMNS, iter_annotations, load
+from .api import RESULT_COLUMNS, iter_annotations, load, writable
 from .labels import LABELS
 from .readers import Entry, ReadOptions, read_entries
 
@@ -53,23 +53,14 @@ def iter_inputs(inputs: Iterable[str | Path], fmt: str, opts: ReadOptions,
     for inp in inputs:
         for entry in read_entries(inp, fmt, opts):
             if author_from and entry.author is None and entry.source:
-                src = Path(entry.source)
+                src = Path(entry.source.split("!", 1)[0]).resolve()  # "export.zip!Journal.json": the zip
                 entry.author = src.stem if author_from == "file" else (src.parent.name or None)
             yield entry
 
 
-def _writable(value: Any) -> Any:
-    """A string UTF-8 can encode: a lone surrogate (half an emoji, in an id or a date) is written as
-    its escape, ``\\ud83d``, so one bad field cannot stop the output. Texts are checked per entry."""
-    if isinstance(value, str) and not value.isascii():
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    return value
-
-
 def _as_record(entry: Entry) -> dict[str, Any]:
-    rec: dict[str, Any] = {"text": entry.text, "id": _writable(entry.id), "date": _writable(entry.date),
-                           "author": _writable(entry.author), "source": _writable(entry.source),
-                           "locator": entry.locator}
+    rec: dict[str, Any] = {"text": entry.text, "id": entry.id, "date": entry.date, "author": entry.author,
+                           "source": writable(entry.source), "locator": entry.locator}
     if entry.error:
         rec["_error"] = entry.error
     return rec

@@ -91,11 +91,7 @@ def _check_entry(obj: Any, file: str, line: int, seen_ids: dict[str, str]) -> li
     author = obj.get("author")
     if author is not None and not isinstance(author, str):
         bad(f"'author' must be a string or null, got {type(author).__name__}")
-    for key in obj:
-        if key not in FIELDS:
-            close = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.75)
-            if close and close[0] not in obj:
-                bad(f"unknown field {key!r} (did you mean {close[0]!r}?)")
+    _near_misses(obj, FIELDS, "", bad)
     labels = obj.get("labels", [])
     if not isinstance(labels, list):
         bad("'labels' must be a list")
@@ -131,6 +127,16 @@ def _check_entry(obj: Any, file: str, line: int, seen_ids: dict[str, str]) -> li
     return p
 
 
+def _near_misses(obj: dict[str, Any], known: tuple[str, ...], where: str, bad: Callable[[str], None]) -> None:
+    """Report keys that look like a misspelled known field (``lables``, ``typ``); other extra keys,
+    such as a lab's own metadata, are allowed."""
+    for key in obj:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+            if close:
+                bad(f"{where}unknown field {key!r} (did you mean {close[0]!r}?)")
+
+
 def _check_extents(obj: dict[str, Any], key: str, what: str, text: str,
                    bad: Callable[[str], None]) -> list[tuple[int, dict[str, Any]]]:
     """The well-formed items of ``obj[key]`` (spans or decoys), with their index; reports the rest."""
@@ -146,6 +152,7 @@ def _check_extents(obj: dict[str, Any], key: str, what: str, text: str,
         if not isinstance(s, dict):
             bad(f"{where}: expected an object with start, end and {'label' if what == 'span' else 'type'}")
             continue
+        _near_misses(s, ("start", "end", "label" if what == "span" else "type"), f"{where}: ", bad)
         start, end = s.get("start"), s.get("end")
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
             bad(f"{where}: start/end must be integers, got {start!r} and {end!r}")

@@ -271,16 +271,17 @@ _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_END = r"(?![^\W_])"  # the date ends: no letter or digit follows (an underscore may: "__2024-03-02__")
 _HEADING_PATTERNS = [
-    ("iso", re.compile(_WEEKDAY + r"(\d{4})[-_/.](\d{1,2})[-_/.](\d{1,2})(?:\b|(?=T\d))", re.I)),
-    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
-    ("dmy", re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})\b", re.I)),
-    ("num", re.compile(_WEEKDAY + r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b", re.I)),
+    ("iso", re.compile(_WEEKDAY + r"(\d{4})[-_/.](\d{1,2})[-_/.](\d{1,2})(?:" + _END + r"|(?=T\d))", re.I)),
+    ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _END, re.I)),
+    ("dmy", re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})" + _END, re.I)),
+    ("num", re.compile(_WEEKDAY + r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})" + _END, re.I)),
 ]
 # A Markdown heading ("## ...") that starts with a date is a heading whatever its length.
 _MD_HEADING = re.compile(r"\s*#+[ \t]+")
 # Other lines may start with emphasis, a wiki link or jrnl's "[2024-03-02 09:00]".
-_WEAK_PREFIX = re.compile(r"\s*(?:#{1,6}[ \t]*|\*\*|__|=+[ \t]*|\[\[|(?P<bracket>\[))?[ \t]*")
+_WEAK_PREFIX = re.compile(r"\s*(?:#{1,6}[ \t]*|\*\*|__|\*(?=\w)|_(?=\w)|=+[ \t]*|\[\[|(?P<bracket>\[))?[ \t]*")
 _TIME = re.compile(r"(?:[ \t]*(?:T(?=\d)|at[ \t]+|,[ \t]*)?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[ap]\.?m\b\.?)?)?", re.I)
 _CLOSE_BRACKET = re.compile(r"[ \t]*\]")
 _TITLE_SEPARATORS = set("*_#=])}:;,.|-\u2013\u2014")
@@ -434,14 +435,21 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         index += 1
         yield Entry(text=text[s:e], date=date, source=str(path), locator=f"line {line}",
                     id=f"{path.stem}#{index}", extra={"offset": s})
+    if index == 0:  # only headings, a title or front matter: still a row, so the file is not lost
+        yield Entry(text=None, source=str(path), locator="file",
+                    error=f"{path}: no entry text (only date headings, a title or front matter)")
 
 
 _NAME_DATE = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
 
 
-def _name_date(path: Path) -> str | None:
-    """The date a daily note's file name carries (``2024-03-02.md``, Logseq's ``2024_03_02.md``), else None."""
-    m = _NAME_DATE.search(path.stem)
+def _name_date(path: Path, whole: bool = False) -> str | None:
+    """The date a daily note's file name carries (``2024-03-02.md``, Logseq's ``2024_03_02.md``), else None.
+
+    ``whole``: only when the name is nothing but the date, as daily-note apps name them; an
+    export such as ``journal-2024-03-04.md`` is a whole journal, not a note.
+    """
+    m = _NAME_DATE.fullmatch(path.stem) if whole else _NAME_DATE.search(path.stem)
     if not m:
         return None
     try:
@@ -463,7 +471,13 @@ def _walk(root: Path) -> tuple[list[Path], list[Entry]]:
         problems.append(Entry(text=None, source=str(e.filename), locator="folder",
                               error=f"{e.filename}: cannot read folder ({e.strerror})"))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+    seen: set[str] = set()  # real paths of the folders walked: a link back up is not followed twice
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         files.extend(Path(dirpath, f) for f in filenames if not f.startswith("."))
     files.sort(key=lambda f: f.relative_to(root).parts)
@@ -550,7 +564,7 @@ def read_directory(path: Path, opts: ReadOptions, skipped: list[Path] | None = N
         yield Entry(text=None, source=str(path), locator="folder", error=f"{path}: no journal files found{note}")
         return
     for f in journals:
-        if f.suffix.lower() in TEXT_SUFFIXES and _name_date(f):
+        if f.suffix.lower() in TEXT_SUFFIXES and _name_date(f, whole=True):
             yield _daily_note(f, path, opts)
         else:
             yield from _read_file(f, "auto", opts)

@@ -109,8 +109,20 @@ class TrainConfig:
             if not _matches(value, hints[f.name]):
                 raise ValueError(f"TrainConfig.{f.name} must be {_type_name(hints[f.name])}, got {value!r}")
         for name in ("doc_C", "unit_C", "boundary_C", "join_C", "label_C", "rerank_learning_rate"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"TrainConfig.{name} must be positive, got {getattr(self, name)!r}")
+            if not 0 < getattr(self, name) < float("inf"):
+                raise ValueError(f"TrainConfig.{name} must be a positive, finite number, got {getattr(self, name)!r}")
+        for name in ("doc_n_features", "rerank_max_iter", "rerank_max_depth"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"TrainConfig.{name} must be at least 1, got {getattr(self, name)!r}")
+        for name in ("unit_context_window", "unit_next_window", "max_extend"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"TrainConfig.{name} must not be negative, got {getattr(self, name)!r}")
+        for name in ("doc_ngram_range", "unit_ngram_range", "unit_own_ngrams"):
+            rng = getattr(self, name)
+            if rng is not None and not 1 <= rng[0] <= rng[1]:
+                raise ValueError(f"TrainConfig.{name} must be (low, high) with 1 <= low <= high, got {rng!r}")
+        if not 0 <= self.doc_lexicon_weight < float("inf") or not 0 <= self.label_entry_weight < float("inf"):
+            raise ValueError("TrainConfig.doc_lexicon_weight and label_entry_weight must be finite and not negative")
         if self.calibration_folds < 2:
             raise ValueError(f"TrainConfig.calibration_folds must be at least 2, got {self.calibration_folds!r}")
         for name in ("threshold_grid", "join_threshold_grid"):

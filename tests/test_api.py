@@ -1,3 +1,5 @@
+import io
+
 import pandas as pd
 import pytest
 
@@ -208,3 +210,12 @@ def test_nlp_and_annotate_read_invisible_separators_alike(nlp):
     plain = text.replace("\ufeff", " ").replace("\u2060", " ").replace("\u200b", " ")
     plain_doc = nlp(plain)
     assert [(s.start_char, s.end_char) for s in plain_doc.spans["realizations"]] == [(s, e) for s, e, _ in spans]
+
+
+def test_lone_surrogates_in_ids_authors_and_kept_text_do_not_stop_annotate(nlp):
+    entries = [{"id": "a\ud83d", "author": "\udc80x", "text": "I finally see it."}, {"id": "b", "text": "half \ud83d"}]
+    df = breakthrough_nlp.annotate(entries, nlp, include_text=True)
+    assert df["status"].tolist()[0] == "ok" and "lone surrogate" in df.loc[1, "status"]
+    assert df.loc[0, "id"] == "a\\ud83d" and df.loc[0, "author"] == "\\udc80x"  # written as escapes
+    assert df.loc[1, "text"] == "half \\ud83d"
+    df.to_csv(io.StringIO())  # every cell can be written

@@ -217,3 +217,23 @@ def test_error_rows_of_a_resumed_run_name_their_own_entry(tmp_path, monkeypatch)
     df = pd.read_json(out, lines=True)
     assert df.loc[400, "entry_index"] == 400
     assert "entry 400" in df.loc[400, "status"]
+
+
+def test_a_lone_surrogate_with_include_text_is_an_error_row(tmp_path):
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id":"a","text":"ok entry."}\n{"id":"b","text":"half \\ud83d emoji"}\n', encoding="utf-8")
+    out = tmp_path / "s.csv"
+    assert main(["annotate", str(src), "-o", str(out), "--quiet", "--include-text"]) == 1
+    df = pd.read_csv(out)
+    assert df["status"].tolist()[0] == "ok" and "lone surrogate" in df.loc[1, "status"]
+
+
+def test_author_from_folder_when_inputs_are_in_the_current_folder(tmp_path, monkeypatch):
+    part = tmp_path / "participant_07"
+    part.mkdir()
+    _jsonl(part / "entries.jsonl", 2)
+    rows = [dict(json.loads(line), author=None) for line in (part / "entries.jsonl").read_text().splitlines()]
+    (part / "entries.jsonl").write_text("\n".join(map(json.dumps, rows)) + "\n", encoding="utf-8")
+    monkeypatch.chdir(part)
+    assert main(["annotate", "entries.jsonl", "-o", "out.csv", "--quiet", "--author-from", "folder"]) == 0
+    assert pd.read_csv(part / "out.csv")["author"].tolist() == ["participant_07"] * 2

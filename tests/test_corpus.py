@@ -171,6 +171,8 @@ def test_validator_checks_decoys_types_and_dates_without_crashing(tmp_path):
         {"id": "k", "text": text, "lables": ["patterns"], "spans": []},
         {"id": "l", "text": text, "labels": ["patterns"], "spans": [span], "notes": "lab metadata is allowed",
          "decoys": [{"start": 0, "end": 27, "type": "trivial"}]},
+        {"id": "m", "text": text, "labels": ["patterns"], "spans": [span], "spanz": [],
+         "decoys": [{"start": 0, "end": 27, "typ": "trivial"}]},
     ]
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b"\xef\xbb\xbf" + "\n".join(json.dumps(r) for r in rows).encode("utf-8") + b"\n")
@@ -186,6 +188,9 @@ def test_validator_checks_decoys_types_and_dates_without_crashing(tmp_path):
     assert "end 30 is not after start 40" in text_of[10]
     assert "unknown field 'lables' (did you mean 'labels'?)" in text_of[11]
     assert 12 not in text_of  # a valid entry after a byte order mark and eleven bad ones
+    problems_13 = " | ".join(str(p) for p in validate(bad) if p.line == 13)
+    assert "unknown field 'spanz' (did you mean 'spans'?)" in problems_13
+    assert "decoy 0: unknown field 'typ' (did you mean 'type'?)" in problems_13
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n", encoding="utf-8")
     assert [str(p) for p in validate(empty)] == [f"{empty}:0: the file holds no entries"]

@@ -348,3 +348,33 @@ def test_yaml_front_matter_is_metadata_not_entry_text(tmp_path):
     assert daily.text == "It hit me that I hide when I'm tired."
     assert note[daily.extra["offset"]:] == daily.text
     assert got["rules.md"].text.startswith("---\nNot metadata")
+
+
+def test_a_journal_whose_name_holds_a_date_is_still_split_at_its_headings(tmp_path):
+    _write(tmp_path / "d" / "diary-2024-03-04.md", "## 2024-03-02\nFirst.\n\n## 2024-03-03\nSecond.\n")
+    _write(tmp_path / "d" / "2024-03-05.md", "A daily note.\n")
+    got = entries(tmp_path / "d")
+    assert [(e.date, e.text.strip()) for e in got] == [("2024-03-05", "A daily note."), ("2024-03-02", "First."),
+                                                      ("2024-03-03", "Second.")]
+
+
+def test_symlinked_folders_are_read_once(tmp_path):
+    outside = _write(tmp_path / "outside" / "ext.md", "## 2024-03-02\nFrom a linked folder.\n").parent
+    tree = tmp_path / "tree"
+    (tree / "bob").mkdir(parents=True)
+    (tree / "bob" / "extlink").symlink_to(outside, target_is_directory=True)
+    (tree / "bob" / "loop").symlink_to(tree, target_is_directory=True)  # a link back up is not walked again
+    got = entries(tree)
+    assert [e.text for e in got] == ["From a linked folder."]
+
+
+def test_a_file_with_no_entry_text_is_still_a_row(tmp_path):
+    _write(tmp_path / "d" / "onlyheadings.md", "## 2024-03-02\n\n## 2024-03-03\n")
+    _write(tmp_path / "d" / "fmonly.md", "---\ntitle: x\n---\n")
+    got = entries(tmp_path / "d")
+    assert len(got) == 2 and all("no entry text" in e.error for e in got)
+
+
+@pytest.mark.parametrize("line", ["__2024-03-02__", "_March 2, 2024_", "*2024-03-02*"])
+def test_underscore_and_italic_date_headings(line):
+    assert parse_heading_date(line) == "2024-03-02"

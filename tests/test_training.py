@@ -102,8 +102,12 @@ def test_train_cli_takes_config_overrides_and_rejects_unknown_ones(corpus_dir, t
     ({"unit_C": "abc"}, "unit_C must be float"),
     ({"threshold_grid": 0.5}, "threshold_grid must be tuple"),
     ({"calibration_folds": 1}, "calibration_folds must be at least 2"),
-    ({"join_C": 0}, "join_C must be positive"),
+    ({"join_C": 0}, "join_C must be a positive, finite number"),
     ({"seed": 1.5}, "seed must be int"),
+    ({"unit_C": float("inf")}, "unit_C must be a positive, finite number"),
+    ({"doc_ngram_range": (2, 1)}, "doc_ngram_range must be \\(low, high\\)"),
+    ({"doc_n_features": 0}, "doc_n_features must be at least 1"),
+    ({"max_extend": -1}, "max_extend must not be negative"),
 ])
 def test_train_config_checks_types_when_it_is_made(bad, message):
     with pytest.raises(ValueError, match=message):
