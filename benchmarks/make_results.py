@@ -169,8 +169,8 @@ def labeler_table() -> str:
     """The entry-reading span labeler against the previous one, end to end."""
     return cross_validation_table(
         "cross_validation_labeler",
-        "`benchmarks/cross_validation.py`, one process per config, merged in "
-        "`benchmarks/results/cross_validation_labeler.txt`",
+        "`benchmarks/cross_validation.py`, both configs in one run, output in "
+        "`benchmarks/results/cross_validation_labeler.txt`; training single-threaded",
         {"label_C=4.0, label_entry_weight=0.0, label_balanced=True": "previous labeler: the span's words",
          "default": "shipped labeler: the span's and the entry's words"})
 
