@@ -149,7 +149,7 @@ def writable(value: Any) -> Any:
     stop every writer downstream (pyarrow-backed DataFrames, CSV, JSON Lines); the
     entry's own status already says when its text has one.
     """
-    if isinstance(value, str) and not value.isascii() and _unencodable(value) is not None:
+    if isinstance(value, str) and _unencodable(value) is not None:
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
     return value
 

@@ -43,13 +43,17 @@ def output_kind(path: Path) -> str:
 AUTHOR_FROM = ("file", "folder")
 
 
+def _check_author_from(author_from: str | None) -> None:
+    if author_from is not None and author_from not in AUTHOR_FROM:
+        raise ValueError(f"--author-from must be one of {', '.join(AUTHOR_FROM)}, got {author_from!r}")
+
+
 def iter_inputs(inputs: Iterable[str | Path], fmt: str, opts: ReadOptions,
                 author_from: str | None = None) -> Iterator[Entry]:
     """Entries of every input in order. ``author_from`` fills a missing author with the entry's file
     name (``"file"``, without its extension) or the name of the folder holding the file (``"folder"``),
     for studies that keep one file or one folder per participant."""
-    if author_from is not None and author_from not in AUTHOR_FROM:
-        raise ValueError(f"author_from must be one of {', '.join(AUTHOR_FROM)}, got {author_from!r}")
+    _check_author_from(author_from)
     for inp in inputs:
         for entry in read_entries(inp, fmt, opts):
             if author_from and entry.author is None and entry.source:
@@ -240,8 +244,7 @@ def run_annotate(
     kind = output_kind(out)
     if kind == "parquet":
         _require_pyarrow()
-    if author_from is not None and author_from not in AUTHOR_FROM:
-        raise ValueError(f"--author-from must be one of {', '.join(AUTHOR_FROM)}, got {author_from!r}")
+    _check_author_from(author_from)  # now, not when the first entry is read
     if not out.parent.exists():
         raise FileNotFoundError(f"output folder {out.parent} does not exist")
     store = _ChunkStore(out)

@@ -147,12 +147,13 @@ def _check_extents(obj: dict[str, Any], key: str, what: str, text: str,
         bad(f"'{key}' must be a list")
         return []
     good = []
+    fields = ("start", "end", "label" if what == "span" else "type")
     for k, s in enumerate(items):
         where = f"{what} {k}"
         if not isinstance(s, dict):
-            bad(f"{where}: expected an object with start, end and {'label' if what == 'span' else 'type'}")
+            bad(f"{where}: expected an object with {', '.join(fields[:2])} and {fields[2]}")
             continue
-        _near_misses(s, ("start", "end", "label" if what == "span" else "type"), f"{where}: ", bad)
+        _near_misses(s, fields, f"{where}: ", bad)
         start, end = s.get("start"), s.get("end")
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
             bad(f"{where}: start/end must be integers, got {start!r} and {end!r}")

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from .context import CATEGORIES
 from .labels import NOT_REJECTED
 from .resources import lexicons
-from .tokens import token_info
+from .tokens import as_lf, token_info
 
 CONTEXT_KEY = "breakthrough_nlp.context_modifiers"
 """``doc.user_data`` key where the context layer stores modifiers for the featurizer."""
@@ -399,7 +399,7 @@ class JoinFeatures(BaseEstimator, TransformerMixin):
             for key in keys:
                 rows.append(i)
                 cols.append(hash_string(key) % self.n_features)
-            lf_gap = gap.replace("\r\n", "\n").replace("\r", "\n")  # any line-break convention, read as \n
+            lf_gap = as_lf(gap)
             dense[i] = [
                 "\n\n" in lf_gap,
                 "\n" in lf_gap,

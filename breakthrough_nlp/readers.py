@@ -511,14 +511,10 @@ def _daily_note(f: Path, root: Path, opts: ReadOptions) -> Entry:
     """A whole note as one entry dated by its file name; the text is the file's, unstripped, so offsets index it."""
     date = _name_date(f)
     try:
-        data = f.read_bytes()
+        text, err = _read_text(f, opts)
     except OSError as e:
-        return Entry(text=None, date=date, source=str(f), locator="file", error=f"{f}: cannot read ({e.strerror})")
-    problem = _file_problem(f, data)
-    if problem:
-        return Entry(text=None, date=date, source=str(f), locator="file", error=problem)
-    text, err = _decode(data, str(f), opts)
-    if err:
+        text, err = None, f"{f}: cannot read ({e.strerror})"
+    if text is None:  # err says why
         return Entry(text=None, date=date, source=str(f), locator="file", error=err)
     start = _front_matter_end(text)
     return Entry(text=text[start:], id=str(f.relative_to(root)), date=date, source=str(f), locator="file",

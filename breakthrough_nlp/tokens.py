@@ -49,9 +49,9 @@ def is_emoji(text: str) -> bool:
     )
 
 
-def line_breaks(text: str) -> int:
-    """Line breaks in ``text``, whether written as \\n, \\r\\n or a lone \\r (old Mac files)."""
-    return text.count("\n") + text.count("\r") - text.count("\r\n")
+def as_lf(text: str) -> str:
+    """``text`` with every line break written as \\n, whether it was \\r\\n or a lone \\r (old Mac files)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def is_final(text: str) -> bool:
@@ -67,12 +67,12 @@ def _classify(text: str) -> int:
         | (_BREAK if low in CLAUSE_BREAKS else 0)
         | (_OPENER if low in CLAUSE_OPENERS else 0)
         | (_CUE if low in _cue_words() else 0)
-        | (NEWLINE if space and line_breaks(text) else 0)
+        | (NEWLINE if space and "\n" in as_lf(text) else 0)
         | (FINAL if is_final(text) else 0)
         | (EMOJI if emoji else 0)
         | (CLOSER if text in CLOSERS else 0)
         | (BULLET if text in BULLETS else 0)
-        | (BLANK if space and line_breaks(text) >= 2 else 0)
+        | (BLANK if space and as_lf(text).count("\n") >= 2 else 0)
         | (LOWER_START if text[:1].islower() else 0)
     )
 

@@ -411,8 +411,10 @@ def check_training_data(train: list[Record], dev: list[Record], cfg: TrainConfig
         )
     dev_counts = label_matrix(dev).sum(axis=0)
     absent = [label for label, n in zip(LABELS, dev_counts) if n == 0]
-    if absent or not any(r.spans for r in dev):
-        what = ", ".join(absent + ([] if any(r.spans for r in dev) else ["realization spans"]))
+    if not any(r.spans for r in dev):
+        absent.append("realization spans")
+    if absent:
+        what = ", ".join(absent)
         tuned = "are tuned on dev alone" if cfg.threshold_data == "dev" else "use dev's scores"
         warnings.warn(
             f"the dev split ({len(dev)} entries) has no {what}: thresholds {tuned}, and dev scores for "
