@@ -237,7 +237,7 @@ def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int,
         group = doc.spans.get(SPANS_KEY, [])
         scores = group.attrs.get("scores", []) if len(group) else []
         item = pending[0]
-        original = item.get(text_key) if isinstance(item, Mapping) else item
+        original: str = item[text_key] if isinstance(item, Mapping) else item
         for span, score in zip(group, scores):
             start, end = span.start_char + offset, span.end_char + offset
             acc["spans"].append({"start": start, "end": end, "label": span.label_, "score": round(float(score), 4),
@@ -265,6 +265,7 @@ def _init_worker(nlp: Language | None) -> None:
 
 
 def _work(batch: list[Any], start: int, text_key: str, batch_size: int, keep: tuple[str, ...]) -> list[dict[str, Any]]:
+    assert _WORKER_NLP is not None, "worker not initialised"
     return list(_iter_serial(batch, _WORKER_NLP, text_key=text_key, batch_size=batch_size, keep=keep, start=start))
 
 
@@ -277,6 +278,7 @@ def _iter_parallel(entries: Any, nlp: Language, *, text_key: str, batch_size: in
     global _WORKER_NLP
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    initargs: tuple[Language | None]
     if ctx.get_start_method() == "fork":
         _WORKER_NLP, initargs = nlp, (None,)
     else:

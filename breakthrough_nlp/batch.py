@@ -20,11 +20,14 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .api import RESULT_COLUMNS, iter_annotations, load, writable
 from .labels import LABELS
 from .readers import Entry, ReadOptions, read_entries
+
+if TYPE_CHECKING:
+    from .realizations import RealizationMarker
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +263,7 @@ def run_annotate(
     store.check_settings({
         "model": "shipped" if model is None else str(Path(model).resolve()),
         "model_version": nlp.meta.get("version"),
-        "span_threshold": nlp.get_pipe("breakthrough_realizations").threshold,
+        "span_threshold": cast("RealizationMarker", nlp.get_pipe("breakthrough_realizations")).threshold,
         "format": fmt, "columns": [text_column, id_column, date_column, author_column], "dayfirst": dayfirst,
         "encoding_errors": encoding_errors, "include_text": include_text, "author_from": author_from,
     }, resume)

@@ -93,7 +93,7 @@ class BreakthroughCategorizer:
         self.spans_key = spans_key
         self.trusted = trusted
         self.scorer = scorer
-        self.model = None
+        self.model: Any = None  # a fitted scikit-learn estimator once trained or loaded
         self.thresholds: dict[str, float] = {label: 0.5 for label in LABELS}
         self.meta: dict[str, Any] = {}
 

@@ -166,7 +166,9 @@ class ContextMatcher:
             key = f"ctx{i}"
             if rule.literal is not None:
                 self._phrase.add(key, [make_doc(rule.literal)])
-            elif (compiled := _LowerPattern.compile(vocab, rule.pattern)) is not None:
+                continue
+            assert rule.pattern is not None  # Rule checks that it has exactly one of the two
+            if (compiled := _LowerPattern.compile(vocab, rule.pattern)) is not None:
                 self._arrays.append((i, compiled))
             else:
                 self._matcher.add(key, [rule.pattern])

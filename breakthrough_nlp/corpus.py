@@ -155,7 +155,7 @@ def _check_extents(obj: dict[str, Any], key: str, what: str, text: str,
             continue
         _near_misses(s, fields, f"{where}: ", bad)
         start, end = s.get("start"), s.get("end")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
             bad(f"{where}: start/end must be integers, got {start!r} and {end!r}")
             continue
         if end <= start:

@@ -11,13 +11,14 @@ vocabulary on disk, and they follow scikit-learn's estimator contract (``clone``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, not in the stubs
 from spacy.tokens import Doc, Span
 
 from .context import CATEGORIES
@@ -152,7 +153,7 @@ class TokenFeatures(BaseEstimator, TransformerMixin):
             table = self._table = _LexiconTable(self.lexicon_)
         return table
 
-    def _doc_tables(self, doc: Doc, table: _LexiconTable) -> dict[str, np.ndarray]:
+    def _doc_tables(self, doc: Doc, table: _LexiconTable) -> dict[str, Any]:
         """Hashes and cumulative lexicon counts over the doc's words, computed once per doc."""
         info = token_info(doc)
         nf = np.uint64(self.n_features)

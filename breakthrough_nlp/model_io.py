@@ -112,7 +112,7 @@ def dumps(estimator: Any) -> tuple[bytes, str]:
     tree = enc.encode(estimator)
     header = json.dumps({"format": FORMAT, "tree": tree}, sort_keys=True)
     buf = io.BytesIO()
-    np.savez_compressed(buf, __tree__=np.array(header), **enc.arrays)
+    np.savez_compressed(buf, __tree__=np.array(header), **enc.arrays)  # type: ignore[arg-type]
     data = buf.getvalue()
     return data, sha256_bytes(data)
 
@@ -157,7 +157,7 @@ class _Decoder:
         if "$dict" in node:
             return {k: self.decode(v) for k, v in node["$dict"].items()}
         if "$object" in node:
-            cls = _class(node["$object"])
+            cls: Any = _class(node["$object"])
             obj = cls.__new__(cls)
             state = self.decode(node["state"])
             if hasattr(obj, "__setstate__"):

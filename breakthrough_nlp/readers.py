@@ -167,10 +167,10 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             raw = raw[3:]
             line_offset += 3
         text, err = _decode(raw, str(path), opts, f"line {lineno}")
-        if err:
+        if text is None:
             # Name the byte offset in the file, not only in the line.
-            m = re.search(r"byte offset (\d+)", err)
-            if m:
+            m = re.search(r"byte offset (\d+)", err or "")
+            if err and m:
                 err = err.replace(m.group(0), f"byte offset {line_offset + int(m.group(1))}")
             yield Entry(text=None, source=str(path), locator=f"line {lineno}", error=err)
             continue
@@ -216,7 +216,7 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     says so, so the unread rest of the file is never silently missing.
     """
     text, err = _read_text(path, opts)
-    if err:
+    if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -249,19 +249,58 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
                     error=f"{path}: no '{opts.text_column}' column (columns: {header}); "
                           "name it with --text-column")
         return
+    last: Entry | None = None  # held back: the last record may be an unclosed quote's swallow
+    last_start = start
     while True:
         try:
             record = next_record()
         except StopIteration:
             break
         except csv.Error as e:
+            if last is not None:
+                yield last
             yield Entry(text=None, source=str(path), locator=f"line {start}",
                         error=f"{path} line {start}: {e}; rows after it were not read")
             return
+        if last is not None:
+            yield last
         # As csv.DictReader: missing trailing cells are None, extra cells are ignored.
         obj: dict[str, Any] = dict.fromkeys(header)
         obj.update(zip(header, record))
-        yield _entry_from_mapping(obj, str(path), f"line {start}", opts)
+        last, last_start = _entry_from_mapping(obj, str(path), f"line {start}", opts), start
+    if last is not None and _unclosed_quote(text, last_start, delimiter):
+        # The lenient parser read everything to the end of the file into this record.
+        last_line = len(_CSV_LINE_END.findall(text.rstrip("\r\n"))) + 1
+        last = Entry(text=None, id=last.id, date=last.date, author=last.author, source=str(path),
+                     locator=f"line {last_start}",
+                     error=f"{path} line {last_start}: a quoted cell opened in this record is never closed, so "
+                           f"lines {last_start}-{last_line} were read as one record; close or remove the quote "
+                           "(the record and the lines after it were not annotated)")
+    if last is not None:
+        yield last
+
+
+_CSV_LINE_END = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
+
+
+def _unclosed_quote(text: str, line: int, delimiter: str) -> bool:
+    """Whether the record starting at 1-based ``line`` of ``text`` ends inside a quoted cell."""
+    ends = _CSV_LINE_END.finditer(text)
+    pos = 0
+    for _ in range(line - 1):
+        m = next(ends, None)
+        if m is None:
+            return False
+        pos = m.end()
+    strict = csv.reader(io.StringIO(text[pos:], newline=""), delimiter=delimiter, strict=True)
+    old = csv.field_size_limit(_csv_max_field())
+    try:
+        next(strict, None)
+    except csv.Error as e:
+        return "unexpected end of data" in str(e)
+    finally:
+        csv.field_size_limit(old)
+    return False
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(
@@ -405,7 +444,7 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
     entry, and is left out.
     """
     text, err = _read_text(path, opts)
-    if err:
+    if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
     sections: list[tuple[str | None, int, int, int]] = []  # date, heading line, start, end
@@ -649,7 +688,7 @@ def read_dayone(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             for name in names:
                 source = f"{path}!{name}"
                 text, err = _decode(zf.read(name), source, opts)
-                if err:
+                if text is None:
                     yield Entry(text=None, source=source, locator="file", error=err)
                     continue
                 try:
@@ -669,7 +708,7 @@ def read_dayone(path: Path, opts: ReadOptions) -> Iterator[Entry]:
 
 def _load_json(path: Path, opts: ReadOptions) -> tuple[Any, str | None]:
     text, err = _read_text(path, opts)
-    if err:
+    if text is None:
         return None, err
     try:
         return json.loads(text), None
@@ -773,7 +812,7 @@ def _read_file(path: Path, fmt: str, opts: ReadOptions) -> Iterator[Entry]:
         yield Entry(text=None, source=str(path), locator="file", error=f"{path}: cannot read ({e.strerror})")
 
 
-def read_entries(path: str | Path, fmt: str = "auto", opts: ReadOptions | None = None,
+def read_entries(path: str | os.PathLike[str], fmt: str = "auto", opts: ReadOptions | None = None,
                  skipped: list[Path] | None = None) -> Iterator[Entry]:
     """All entries of one input (file or folder), in order.
 

@@ -50,7 +50,7 @@ import numpy as np
 import srsly
 from spacy.language import Language
 from spacy.scorer import Scorer
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span, SpanGroup, Token
 from spacy.training import Example
 from spacy.util import registry
 
@@ -166,10 +166,11 @@ class RealizationMarker:
         # Built on first use: loading replaces the rules with the saved ones.
         self._context_data = default_rules(self.extra_context_rules)
         self._context: ContextMatcher | None = None
-        self.detector = None
-        self.reranker = None
-        self.joiner = None
-        self.boundary = None
+        # Fitted scikit-learn estimators once trained or loaded (see is_fitted).
+        self.detector: Any = None
+        self.reranker: Any = None
+        self.joiner: Any = None
+        self.boundary: Any = None
         self.labeler = None
         self.join_threshold = 0.5
         self.max_extend = 3
@@ -628,7 +629,7 @@ def _ngram_names(features, span: Span) -> dict[int, str]:
             tri = ((lowers[:-2] * _MULT + lowers[1:-1]) * _MULT + (lowers[2:] ^ _SALT_TRIGRAM)) % nf
         for a, b, c, h in zip(words[:-2], words[1:-1], words[2:], tri):
             names.setdefault(int(h), f"{a.lower_} {b.lower_} {c.lower_}")
-    salted = []
+    salted: list[tuple[np.uint64, str, Iterable[Token]]] = []
     doc = span.doc
     if getattr(features, "context_window", 0):
         salted.append((_SALT_PREV, "before: ", doc[max(0, span.start - features.context_window):span.start]))

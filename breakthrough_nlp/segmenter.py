@@ -55,8 +55,8 @@ class JournalSentencizer:
         starts[0] = True
         # Line breaks.
         line_start_char = 0
-        for i in np.nonzero(classes & NEWLINE)[0]:
-            i = int(i)
+        for idx in np.nonzero(classes & NEWLINE)[0]:
+            i = int(idx)
             if i + 1 < n:
                 prev_line_len = int(arr[i, 1]) - line_start_char
                 hard_wrapped = (
@@ -72,8 +72,8 @@ class JournalSentencizer:
         # Final punctuation and emoji, then any closing quotes or brackets.
         enders = np.nonzero(classes & (FINAL | EMOJI))[0]
         skip_until = -1
-        for i in enders:
-            i = int(i)
+        for idx in enders:
+            i = int(idx)
             if i < skip_until:
                 continue
             j = i + 1
@@ -93,5 +93,5 @@ class JournalSentencizer:
         starts[moved] = False
         starts[moved + 1] = True
         sent = np.where(starts, 1, -1).astype(np.int64).astype(np.uint64)  # spaCy: 1 start, -1 not
-        doc.from_array([SENT_START], sent.reshape(-1, 1))
+        doc.from_array([SENT_START], sent.reshape(-1, 1))  # type: ignore[arg-type]  # thinc's Ints2d
         return doc

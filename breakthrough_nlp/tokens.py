@@ -130,7 +130,7 @@ class TokenInfo:
         n = len(doc)
         self.n = n
         arr = doc.to_array([ORTH, LOWER, IS_SPACE, IS_PUNCT, SENT_START]) if n else np.zeros((0, 5), dtype=np.uint64)
-        self.lower = arr[:, 1]
+        self.lower: np.ndarray = arr[:, 1].astype(np.uint64, copy=False)
         self.is_space = arr[:, 2].astype(bool)
         self.is_punct = arr[:, 3].astype(bool)
         self.cls = doc_classes(doc)

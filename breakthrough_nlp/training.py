@@ -42,6 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from .categorizer import BreakthroughCategorizer
 from .context import Modifier
 from .corpus import Record, as_records, load_splits
 from .evaluation import covers, strip_closing
@@ -207,7 +208,8 @@ def make_detector(cfg: TrainConfig) -> Pipeline:
                           pad_context=cfg.unit_pad_context)
     features = words
     if cfg.unit_own_ngrams:
-        own = TokenFeatures(ngram_range=tuple(cfg.unit_own_ngrams), context_window=0, next_window=0,
+        lo, hi = cfg.unit_own_ngrams
+        own = TokenFeatures(ngram_range=(lo, hi), context_window=0, next_window=0,
                             shape_features=False, lexicon_weight=0.0)
         features = FeatureUnion([("words", words), ("own", own)])
     return Pipeline(
@@ -460,9 +462,9 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
     check_training_data(train, dev, cfg)
     t0 = time.perf_counter()
     nlp = blank_pipeline(use_context_rules=cfg.use_context_rules)
-    marker: RealizationMarker = nlp.get_pipe("breakthrough_realizations")
+    marker = typing.cast(RealizationMarker, nlp.get_pipe("breakthrough_realizations"))
     marker.max_extend = cfg.max_extend
-    cat = nlp.get_pipe("breakthrough_categorizer")
+    cat = typing.cast(BreakthroughCategorizer, nlp.get_pipe("breakthrough_categorizer"))
     train_docs = make_docs(nlp, train)
     dev_docs = make_docs(nlp, dev)
 

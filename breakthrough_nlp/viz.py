@@ -106,7 +106,7 @@ def plot_timeline(
 
     Raises ImportError naming the ``plots`` extra when matplotlib is missing.
     """
-    Figure = _figure_class()
+    figure_class = _figure_class()
     tl = tl_or_df if isinstance(tl_or_df, Timeline) else timeline(tl_or_df)
     writers = tl.writers
     if author is not None:
@@ -119,10 +119,10 @@ def plot_timeline(
         if len(writers) != 1:
             raise ValueError("plot_timeline: pass author=... to draw one writer into ax")
         _draw(ax, tl, writers[0], rolling)
-        return ax.figure
+        return ax.figure  # type: ignore[return-value]  # a SubFigure when ax is in one
     figures: dict[Hashable, Figure] = {}
     for writer in writers:
-        fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        fig = figure_class(figsize=figsize, dpi=dpi, layout="constrained")
         _draw(fig.add_subplot(), tl, writer, rolling)
         figures[writer] = fig
     return next(iter(figures.values())) if len(figures) == 1 else figures

@@ -326,6 +326,24 @@ def test_json_error_messages_do_not_double_at(tmp_path):
     assert "at at" not in err and "malformed JSON at line 1 column" in err
 
 
+def test_csv_unclosed_quote_is_an_error_row_not_a_swallowed_file(tmp_path):
+    # Python's lenient csv parser reads everything after an unclosed quote into one cell:
+    # without the check, entry "b" silently carried the rows c and d in its text.
+    for newline in ("\n", "\r\n", "\r"):
+        text = newline.join(["id,text", "a,fine", 'b,"it started', "c,more", "d,the end", ""])
+        got = entries(_write(tmp_path / "open.csv", text))
+        assert [(e.id, e.locator, e.text) for e in got] == [("a", "line 2", "fine"), ("b", "line 3", None)]
+        assert "line 3: a quoted cell opened in this record is never closed" in got[1].error
+        assert "lines 3-5" in got[1].error
+
+
+def test_csv_closed_quotes_and_lenient_quirks_are_still_read(tmp_path):
+    p = _write(tmp_path / "ok.csv", 'id,text\na,"two\nlines"\nb,"ok"x\nc,say ""hi""\nd,"last ""one"""\n')
+    got = entries(p)
+    assert [(e.id, e.text, e.error) for e in got] == [
+        ("a", "two\nlines", None), ("b", "okx", None), ("c", 'say ""hi""', None), ("d", 'last "one"', None)]
+
+
 def test_csv_dates_are_read_as_iso_dates(tmp_path):
     src = tmp_path / "d.csv"
     with src.open("w", newline="", encoding="utf-8") as fh:
