@@ -52,13 +52,15 @@ def _check_author_from(author_from: str | None) -> None:
 
 
 def iter_inputs(inputs: Iterable[str | Path], fmt: str, opts: ReadOptions,
-                author_from: str | None = None) -> Iterator[Entry]:
-    """Entries of every input in order. ``author_from`` fills a missing author with the entry's file
-    name (``"file"``, without its extension) or the name of the folder holding the file (``"folder"``),
-    for studies that keep one file or one folder per participant."""
+                author_from: str | None = None, exclude: Iterable[str | Path] = ()) -> Iterator[Entry]:
+    """Entries of every input in order. ``author_from`` fills a missing (or empty) author with the
+    entry's file name (``"file"``, without its extension) or the name of the folder holding the file
+    (``"folder"``), for studies that keep one file or one folder per participant. Files in ``exclude``
+    (the run's own output, when it is written into an input folder) are not read."""
     _check_author_from(author_from)
+    exclude = list(exclude)
     for inp in inputs:
-        for entry in read_entries(inp, fmt, opts):
+        for entry in read_entries(inp, fmt, opts, exclude=exclude):
             if author_from and entry.author is None and entry.source:
                 src = Path(entry.source.split("!", 1)[0]).resolve()  # "export.zip!Journal.json": the zip
                 entry.author = src.stem if author_from == "file" else (src.parent.name or None)
@@ -138,9 +140,13 @@ def _csv_cell(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _tmp_path(out: Path) -> Path:
+    return out.with_name(f".{out.name}.tmp")
+
+
 def _assemble(store: _ChunkStore, out: Path, kind: str, columns: list[str]) -> None:
     """Write the final output from the chunks under a temporary name, then rename it."""
-    tmp = out.with_name(f".{out.name}.tmp")
+    tmp = _tmp_path(out)
     if kind == "jsonl":
         with tmp.open("w", encoding="utf-8") as fh:
             for chunk in store.chunks():
@@ -234,6 +240,7 @@ def run_annotate(
     author_column: str = "author",
     dayfirst: bool = False,
     encoding_errors: str = "strict",
+    encoding: str = "utf-8",
     trusted: bool = False,
     include_text: bool = False,
     author_from: str | None = None,
@@ -250,6 +257,12 @@ def run_annotate(
     _check_author_from(author_from)  # now, not when the first entry is read
     if not out.parent.exists():
         raise FileNotFoundError(f"output folder {out.parent} does not exist")
+    if out.is_dir():
+        raise IsADirectoryError(f"output {out} is a folder; name a .csv, .parquet or .jsonl file")
+    for inp in inputs:
+        if Path(inp).is_file() and out.exists() and os.path.samefile(inp, out):
+            raise ValueError(f"output {out} is one of the inputs; writing it would overwrite the journal")
+    opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors, encoding)
     store = _ChunkStore(out)
     if store.exists() and not resume:
         raise ValueError(
@@ -257,7 +270,6 @@ def run_annotate(
         )
     if n_process < 1:
         raise ValueError("--n-process must be at least 1")
-    opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors)
     nlp = load(model, trusted=trusted, span_threshold=span_threshold)
     columns = BATCH_COLUMNS + ["text"] * include_text
     store.check_settings({
@@ -265,11 +277,12 @@ def run_annotate(
         "model_version": nlp.meta.get("version"),
         "span_threshold": cast("RealizationMarker", nlp.get_pipe("breakthrough_realizations")).threshold,
         "format": fmt, "columns": [text_column, id_column, date_column, author_column], "dayfirst": dayfirst,
-        "encoding_errors": encoding_errors, "include_text": include_text, "author_from": author_from,
+        "encoding_errors": encoding_errors, "encoding": encoding, "include_text": include_text,
+        "author_from": author_from,
     }, resume)
     done = store.done_rows() if resume and store.exists() else []
     prior = [r["status"] == "ok" for rows in store.rows() for r in rows] if done else []
-    entries = iter_inputs(inputs, fmt, opts, author_from)
+    entries = iter_inputs(inputs, fmt, opts, author_from, exclude=[out, store.dir, _tmp_path(out)])
     for i, key in enumerate(done):
         entry = next(entries, None)
         if entry is None or (entry.source, entry.locator) != key:

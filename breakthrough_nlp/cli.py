@@ -32,6 +32,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         author_column=args.author_column,
         dayfirst=args.dayfirst,
         encoding_errors=args.encoding_errors,
+        encoding=args.encoding,
         trusted=args.trusted,
         include_text=args.include_text,
         author_from=args.author_from,
@@ -85,7 +86,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .readers import ReadOptions
     from .report import write_report
 
-    opts = ReadOptions(dayfirst=args.dayfirst, encoding_errors=args.encoding_errors)
+    opts = ReadOptions(dayfirst=args.dayfirst, encoding_errors=args.encoding_errors, encoding=args.encoding)
     result = write_report(args.inputs, args.output, fmt=args.format, model=args.model, opts=opts,
                           trusted=args.trusted, title=args.title)
     print(result.summary())
@@ -101,8 +102,12 @@ def _add_journal_options(p: argparse.ArgumentParser, *, output_help: str) -> Non
                         "its own format; what auto picks for a folder), jrnl, dayone (default: auto)")
     p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     p.add_argument("--dayfirst", action="store_true", help="read 3/4/24 as 3 April (default: 4 March)")
+    p.add_argument("--encoding", default="utf-8",
+                   help="encoding of files without a byte-order mark, e.g. cp1252 for Excel on Windows "
+                        "(default: utf-8; a BOM decides UTF-8/16/32 itself)")
     p.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict",
-                   help="invalid UTF-8: report the file as failed (strict) or decode with U+FFFD (replace)")
+                   help="bytes not in the encoding: an error row for the entry holding them (strict) or "
+                        "U+FFFD with a warning (replace)")
     p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
 
 
@@ -124,10 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run into the same output")
-    p.add_argument("--text-column", default="text")
-    p.add_argument("--id-column", default="id")
-    p.add_argument("--date-column", default="date")
-    p.add_argument("--author-column", default="author")
+    p.add_argument("--text-column", default="text",
+                   help="CSV column / JSON field of the entry text; several names are tried in order "
+                        "(text,entry,body); case and surrounding spaces are ignored (default: text)")
+    p.add_argument("--id-column", default="id", help="column of the entry id (default: id)")
+    p.add_argument("--date-column", default="date", help="column of the entry date (default: date)")
+    p.add_argument("--author-column", default="author", help="column of the writer (default: author)")
     p.add_argument("--author-from", choices=["file", "folder"], default=None,
                    help="fill a missing author with the entry's file name or its folder's name "
                         "(one file or one folder per participant)")

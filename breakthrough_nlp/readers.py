@@ -18,7 +18,9 @@ where the slice starts), so character offsets into an entry map back to the file
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -28,7 +30,7 @@ import sys
 import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,11 @@ JOURNAL_SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".ndjson", ".csv", ".tsv", ".zip",
 
 class SkippedFilesWarning(UserWarning):
     """Files in an input folder that are of no journal format (images, PDFs, ...) and were not read."""
+
+
+class InputWarning(UserWarning):
+    """An input was read, but part of it may not be what you meant: a named column that is not
+    there, bytes replaced with U+FFFD, dates left as written, empty rows skipped."""
 
 
 @dataclass
@@ -58,85 +65,227 @@ class Entry:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+COLUMN_DEFAULTS = {"text": "text", "id": "id", "date": "date", "author": "author"}
+
+
 @dataclass
 class ReadOptions:
+    """How inputs are read.
+
+    A ``*_column`` names a CSV column or JSON field; several comma-separated
+    names (``"text,entry,body"``) are tried in order, for studies whose exports
+    differ, and a name also matches a header that differs only in case or
+    surrounding spaces (``" Text "``). ``encoding`` is for files without a
+    byte-order mark (with one, the mark decides: UTF-8, UTF-16 or UTF-32).
+    """
+
     text_column: str = "text"
     id_column: str = "id"
     date_column: str = "date"
     author_column: str = "author"
     dayfirst: bool = False
     encoding_errors: str = "strict"  # or "replace"
+    encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        if self.encoding_errors not in ("strict", "replace"):
+            raise ValueError(f"encoding_errors must be 'strict' or 'replace', got {self.encoding_errors!r}")
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(f"unknown encoding {self.encoding!r} (for example utf-8, cp1252, latin-1, utf-16)") from None
+        for name in COLUMN_DEFAULTS:
+            if not column_names(getattr(self, f"{name}_column")):
+                raise ValueError(f"{name}_column names no column")
+
+
+def column_names(spec: str) -> list[str]:
+    """The names a column option tries, in order: ``"text, entry"`` -> ``["text", "entry"]``."""
+    return [n.strip() for n in str(spec).split(",") if n.strip()]
+
+
+def _pick(keys: Collection[str], spec: str) -> list[str]:
+    """The keys of a header or object that a column option names: exact matches of its first
+    name that has any, else matches ignoring case and surrounding spaces. More than one is a
+    duplicated column."""
+    for name in column_names(spec):
+        exact = [k for k in keys if k == name]
+        if exact:
+            return exact
+        loose = [k for k in keys if isinstance(k, str) and k.strip().casefold() == name.casefold()]
+        if loose:
+            return loose
+    return []
 
 
 # ----------------------------------------------------------------- decoding
-def _decode(data: bytes, source: str, opts: ReadOptions, where: str = "") -> tuple[str | None, str | None]:
-    """Decode UTF-8 (dropping a BOM); on failure return an error naming the byte offset."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_ENCODING_HINT = "name the file's encoding with --encoding (Excel on Windows: cp1252), or use --encoding-errors replace"
+# Bytes that did not decode, kept as lone surrogates (errors="surrogateescape") until the entry holding them is known.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _encoding_of(data: bytes, opts: ReadOptions) -> str:
+    """The byte-order mark's encoding if there is one, else the one the user named."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    return "utf-8-sig" if codecs.lookup(opts.encoding).name == "utf-8" else opts.encoding
+
+
+def _wide(encoding: str) -> bool:
+    """UTF-16/32: NUL bytes are normal and lines cannot be split as bytes."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+def _decode(data: bytes, source: str, opts: ReadOptions, where: str = "",
+            lenient: bool = False) -> tuple[str | None, str | None]:
+    """Decode by the BOM or ``opts.encoding``; on failure return an error naming the byte offset.
+
+    ``lenient``: keep undecodable bytes as escapes (lone surrogates) so the reader can make an
+    error row of the one entry that holds them instead of losing the whole file.
+    """
+    encoding = _encoding_of(data, opts)
     try:
-        return data.decode("utf-8"), None
+        return data.decode(encoding), None
     except UnicodeDecodeError as e:
-        if opts.encoding_errors == "replace":
-            return data.decode("utf-8", errors="replace"), None
         loc = f" {where}" if where else ""
-        return None, (f"invalid UTF-8 in {source}{loc} at byte offset {e.start} "
-                      "(use --encoding-errors replace to decode with U+FFFD)")
+        if opts.encoding_errors == "replace":
+            n = len(_ESCAPED_BYTE.findall(data.decode(encoding, errors="surrogateescape")))
+            warnings.warn(f"{source}{loc}: {n} byte{'s' if n != 1 else ''} that {'is' if n == 1 else 'are'} not "
+                          f"{_label(encoding)} replaced with U+FFFD", InputWarning, stacklevel=2)
+            return data.decode(encoding, errors="replace"), None
+        if lenient and not _wide(encoding):
+            return data.decode(encoding, errors="surrogateescape"), None
+        return None, f"invalid {_label(encoding)} in {source}{loc} at byte offset {e.start} ({_ENCODING_HINT})"
 
 
-def _file_problem(path: Path, data: bytes) -> str | None:
+def _label(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return "UTF-8" if name.startswith("utf-8") else name
+
+
+def _bad_byte(entry: Entry, encoding: str, line_of: Any = None) -> Entry:
+    """``entry``, or an error entry when a field holds a byte that did not decode (see ``_decode``)."""
+    for name in ("text", "id", "date", "author"):
+        value = getattr(entry, name)
+        m = _ESCAPED_BYTE.search(value) if value else None
+        if m:
+            where = line_of(m.start()) if (line_of and name == "text") else entry.locator
+            return Entry(text=None, source=entry.source, locator=entry.locator,
+                         error=f"{entry.source} {where}: byte 0x{ord(m.group()) - 0xDC00:02X} in the {name} is not "
+                               f"{_label(encoding)}; {_ENCODING_HINT}")
+    return entry
+
+
+def _file_problem(path: Path, data: bytes, opts: ReadOptions | None = None) -> str | None:
     if not data.strip():
         return f"{path}: empty file"
-    if b"\x00" in data[:8192]:
-        return f"{path}: binary file (contains NUL bytes), not a journal"
+    if b"\x00" in data[:8192] and not _wide(_encoding_of(data, opts or ReadOptions())):
+        return f"{path}: binary file (contains NUL bytes), not a journal (UTF-16 text needs --encoding utf-16)"
     return None
 
 
-def _read_text(path: Path, opts: ReadOptions) -> tuple[str | None, str | None]:
-    """A whole file's text, or the reason it has none (empty, binary, invalid UTF-8)."""
+def _read_text(path: Path, opts: ReadOptions, lenient: bool = False) -> tuple[str | None, str | None]:
+    """A whole file's text, or the reason it has none (empty, binary, undecodable)."""
     data = path.read_bytes()
-    problem = _file_problem(path, data)
+    problem = _file_problem(path, data, opts)
     if problem:
         return None, problem
-    return _decode(data, str(path), opts)
+    return _decode(data, str(path), opts, lenient=lenient)
 
 
 def _str_or_none(value: Any) -> str | None:
+    """A cell or field as a string; missing, NaN and empty cells (as spreadsheets write them) are None."""
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN from CSV/pandas
         return None
-    return str(value)
+    text = str(value)
+    return text if text.strip() else None
 
 
-def _normalize_date(value: str | None, dayfirst: bool) -> str | None:
-    """An ISO date or datetime as given; a date written otherwise (``03/04/2024``, ``4 March 2024``,
-    read with ``--dayfirst`` as the user says) as an ISO date; anything else unchanged."""
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DAY_FIRST_LOOK = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def _normalize_date(value: str | None, dayfirst: bool) -> tuple[str | None, bool]:
+    """``(date, read)``: an ISO date or datetime as given; a date written otherwise (``03/04/2024``,
+    ``04.03.2024``, ``4 March 2024``, read with ``--dayfirst`` as the user says) as an ISO date;
+    anything else unchanged, with ``read`` False."""
     if value is None:
-        return None
+        return None, True
     text = value.strip()
-    if re.match(r"\d{4}-\d{2}-\d{2}", text):
-        return value
+    m = _ISO_DATE.match(text)
+    if m:
+        try:
+            dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return value, True
+        except ValueError:
+            return value, False
     heading = _parse_heading(text, dayfirst)
     if heading is not None and heading[1] is None:  # the whole value is a date (and maybe a time)
-        return heading[0]
-    return value
+        return heading[0], True
+    return value, False
 
 
-def _entry_from_mapping(obj: dict[str, Any], source: str, locator: str, opts: ReadOptions) -> Entry:
-    text = obj.get(opts.text_column)
-    entry = Entry(
-        text=text if isinstance(text, str) else None,
-        id=_str_or_none(obj.get(opts.id_column)),
-        date=_normalize_date(_str_or_none(obj.get(opts.date_column)), opts.dayfirst),
-        author=_str_or_none(obj.get(opts.author_column)),
-        source=source,
-        locator=locator,
-    )
+class _DateTally:
+    """A file's dates that could not be read, for one warning at the end of the file (no values shown)."""
+
+    def __init__(self, source: str, dayfirst: bool) -> None:
+        self.source, self.dayfirst = source, dayfirst
+        self.unread: list[str] = []
+        self.day_first_look = 0
+
+    def add(self, raw: str | None, read: bool, locator: str) -> None:
+        if read or raw is None:
+            return
+        self.unread.append(locator)
+        m = _DAY_FIRST_LOOK.match(raw)
+        if m and not self.dayfirst and int(m.group(1)) > 12 and int(m.group(2)) <= 12:
+            self.day_first_look += 1
+
+    def warn(self) -> None:
+        if not self.unread:
+            return
+        n = len(self.unread)
+        hint = (f"; {self.day_first_look} look day-first (13/04/2024): if the file writes dates day first, "
+                "rerun with --dayfirst, or other dates in it were read month first") if self.day_first_look else ""
+        warnings.warn(f"{self.source}: {n} date{'s' if n != 1 else ''} could not be read and {'is' if n == 1 else 'are'} kept as written "
+                      f"(first at {self.unread[0]}){hint}", InputWarning, stacklevel=2)
+
+
+def _make_entry(fields: dict[str, Any], source: str, locator: str, opts: ReadOptions,
+                dates: _DateTally | None = None) -> Entry:
+    """An entry from the values of its text, id, date and author columns (missing: None)."""
+    text = fields.get("text")
+    raw_date = _str_or_none(fields.get("date"))
+    date, read = _normalize_date(raw_date, opts.dayfirst)
+    if dates is not None:
+        dates.add(raw_date, read, locator)
+    entry = Entry(text=text if isinstance(text, str) else None, id=_str_or_none(fields.get("id")), date=date,
+                  author=_str_or_none(fields.get("author")), source=source, locator=locator)
+    names = " or ".join(repr(n) for n in column_names(opts.text_column))
     if text is None:
-        entry.error = f"{source} {locator}: no '{opts.text_column}' field"
+        entry.error = f"{source} {locator}: no {names} field"
     elif not isinstance(text, str):
-        entry.error = f"{source} {locator}: '{opts.text_column}' is {type(text).__name__}, not a string"
+        entry.error = f"{source} {locator}: {names} is {type(text).__name__}, not a string"
     return entry
+
+
+def _entry_from_mapping(obj: dict[str, Any], source: str, locator: str, opts: ReadOptions,
+                        dates: _DateTally | None = None) -> Entry:
+    fields: dict[str, Any] = {}
+    for name in COLUMN_DEFAULTS:
+        keys = _pick(obj.keys(), getattr(opts, f"{name}_column"))
+        if len(keys) > 1:
+            return Entry(text=None, source=source, locator=locator,
+                         error=f"{source} {locator}: fields {', '.join(map(repr, keys))} all match the {name} "
+                               "field; keep one")
+        if keys:
+            fields[name] = obj[keys[0]]
+    return _make_entry(fields, source, locator, opts, dates)
 
 
 def _json_problem(e: json.JSONDecodeError, line: bool = True) -> str:
@@ -153,10 +302,17 @@ def _json_problem(e: json.JSONDecodeError, line: bool = True) -> str:
 # -------------------------------------------------------------------- readers
 def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
     data = path.read_bytes()
-    problem = _file_problem(path, data)
+    problem = _file_problem(path, data, opts)
     if problem:
         yield Entry(text=None, source=str(path), locator="file", error=problem)
         return
+    if _wide(_encoding_of(data, opts)):  # UTF-16/32: lines cannot be split as bytes, so decode it whole
+        whole, err = _decode(data, str(path), opts)
+        if whole is None:
+            yield Entry(text=None, source=str(path), locator="file", error=err)
+            return
+        data, opts = whole.encode("utf-8", "surrogatepass"), dataclasses.replace(opts, encoding="utf-8")
+    dates = _DateTally(str(path), opts.dayfirst)
     offset = 0
     for lineno, raw in enumerate(data.split(b"\n"), 1):
         line_offset = offset
@@ -184,7 +340,8 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             yield Entry(text=None, source=str(path), locator=f"line {lineno}",
                         error=f"{path} line {lineno}: expected a JSON object, got {type(obj).__name__}")
             continue
-        yield _entry_from_mapping(obj, str(path), f"line {lineno}", opts)
+        yield _entry_from_mapping(obj, str(path), f"line {lineno}", opts, dates)
+    dates.warn()
 
 
 _csv_limit: int | None = None
@@ -210,24 +367,41 @@ def _csv_max_field() -> int:
 def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[Entry]:
     """One entry per record, located at the record's first line.
 
-    Journal entries can be long: the csv module's default 131,072-character
-    field limit is lifted while a record is parsed (and restored after, so other
-    users of the module are unaffected). A parse error stops the reader; its row
-    says so, so the unread rest of the file is never silently missing.
+    Strict about what would otherwise change an entry without a word. A quote
+    that is misplaced or never closed (a text that starts with a quote, in an
+    export that does not quote cells) makes the record's first line be read
+    as written, quotes and all, with a warning, and reading goes on from the
+    next line, so the rows it would have swallowed are read too. A record
+    with more cells than the header (an unquoted comma in the text), a byte
+    that is not in the file's encoding, or two columns that both match one
+    option make error rows. Excel's ``sep=;`` line is honoured, and a header with no comma but
+    semicolons or tabs sets the delimiter. Journal entries can be long: the
+    csv module's field-size limit is lifted while a record is parsed (and
+    restored after, so other users of the module are unaffected).
     """
-    text, err = _read_text(path, opts)
+    text, err = _read_text(path, opts, lenient=True)
     if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    encoding = _encoding_of(path.read_bytes()[:4], opts)
+    source = str(path)
+    first = re.match(r"[^\r\n]*", text.lstrip("\r\n")).group()  # type: ignore[union-attr]
+    skip = 0
+    sep = re.fullmatch(r"sep=(.)\s*", first)
+    if sep:  # Excel's first line naming the delimiter
+        delimiter, skip = sep.group(1), 1
+    elif delimiter == "," and "," not in first:
+        delimiter = next((d for d in ";\t|" if d in first), ",")
     max_field = _csv_max_field()
+    base = 0  # the line before the text the current reader reads
+    rows = _csv_reader(text, 0, delimiter)
     start = 1  # first line of the record being read: its locator, also when it fails to parse
 
     def next_record() -> list[str]:
         """The next non-blank record (setting ``start``); StopIteration at the end."""
         nonlocal start
         while True:
-            start = rows.line_num + 1
+            start = base + rows.line_num + 1
             old = csv.field_size_limit(max_field)
             try:
                 record = next(rows)
@@ -236,71 +410,109 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
             if record:
                 return record
 
+    header: list[str] = []
     try:
-        header = next_record()
+        for _ in range(skip + 1):
+            header = next_record()
     except StopIteration:
         header = []
     except csv.Error as e:
-        yield Entry(text=None, source=str(path), locator=f"line {start}",
-                    error=f"{path} line {start}: {e}; rows after it were not read")
+        yield Entry(text=None, source=source, locator=f"line {start}",
+                    error=f"{source} line {start}: the header does not parse ({_csv_problem(e)})")
         return
-    if opts.text_column not in header:
-        yield Entry(text=None, source=str(path), locator="header",
-                    error=f"{path}: no '{opts.text_column}' column (columns: {header}); "
-                          "name it with --text-column")
-        return
-    last: Entry | None = None  # held back: the last record may be an unclosed quote's swallow
-    last_start = start
+    columns: dict[str, int] = {}
+    for name in COLUMN_DEFAULTS:
+        spec = getattr(opts, f"{name}_column")
+        found = _pick(header, spec)
+        if len(found) > 1:
+            where = ", ".join(str(i + 1) for i, h in enumerate(header) if h in found)
+            yield Entry(text=None, source=source, locator="header",
+                        error=f"{source}: {len(found)} columns (numbers {where}) match the {name} column "
+                              f"{spec!r}; rename or remove all but one")
+            return
+        if found:
+            columns[name] = header.index(found[0])
+        elif name == "text":
+            yield Entry(text=None, source=source, locator="header",
+                        error=f"{source}: no {' or '.join(map(repr, column_names(spec)))} column (columns: {header}); "
+                              "name it with --text-column (several names: --text-column text,entry)")
+            return
+        elif spec != COLUMN_DEFAULTS[name]:
+            warnings.warn(f"{source}: no {spec!r} column, so every {name} is empty (columns: {header})",
+                          InputWarning, stacklevel=2)
+    dates = _DateTally(source, opts.dayfirst)
+    n_records = n_empty = 0
+    literal: list[str] = []  # locators of records read as written after a quote problem
     while True:
         try:
             record = next_record()
+            misquoted = base + rows.line_num > start and len(record) > len(header)  # a quote swallowed lines
         except StopIteration:
             break
-        except csv.Error as e:
-            if last is not None:
-                yield last
-            yield Entry(text=None, source=str(path), locator=f"line {start}",
-                        error=f"{path} line {start}: {e}; rows after it were not read")
-            return
-        if last is not None:
-            yield last
-        # As csv.DictReader: missing trailing cells are None, extra cells are ignored.
-        obj: dict[str, Any] = dict.fromkeys(header)
-        obj.update(zip(header, record))
-        last, last_start = _entry_from_mapping(obj, str(path), f"line {start}", opts), start
-    if last is not None and _unclosed_quote(text, last_start, delimiter):
-        # The lenient parser read everything to the end of the file into this record.
-        last_line = len(_CSV_LINE_END.findall(text.rstrip("\r\n"))) + 1
-        last = Entry(text=None, id=last.id, date=last.date, author=last.author, source=str(path),
-                     locator=f"line {last_start}",
-                     error=f"{path} line {last_start}: a quoted cell opened in this record is never closed, so "
-                           f"lines {last_start}-{last_line} were read as one record; close or remove the quote "
-                           "(the record and the lines after it were not annotated)")
-    if last is not None:
-        yield last
+        except csv.Error:
+            misquoted = True
+        n_records += 1
+        if misquoted:  # read the record's first line as written, then go on from the line after it
+            record = _line_as_written(text, start, delimiter)
+            base, rows = start, _csv_reader(text, start, delimiter)
+            literal.append(f"line {start}")
+        if any(c.strip() for c in record[len(header):]):
+            problem = (f"{len(record)} cells where the header has {len(header)}: is a {delimiter!r} in the "
+                       "text not inside quotes? Quote the cell")
+            yield Entry(text=None, source=source, locator=f"line {start}", error=f"{source} line {start}: {problem}")
+            continue
+        if not any(c.strip() for c in record):
+            n_empty += 1  # a spreadsheet's empty row (",,,"): no entry
+            continue
+        # Missing trailing cells are None.
+        fields = {name: record[i] if i < len(record) else None for name, i in columns.items()}
+        yield _bad_byte(_make_entry(fields, source, f"line {start}", opts, dates), encoding)
+    dates.warn()
+    if literal:
+        n = len(literal)
+        warnings.warn(f"{source}: {n} record{'s' if n != 1 else ''} with a misplaced or unclosed quote "
+                      f"{'was' if n == 1 else 'were'} read as written, quotes included (first at {literal[0]})",
+                      InputWarning, stacklevel=2)
+    if n_empty:
+        warnings.warn(f"{source}: skipped {n_empty} empty row{'s' if n_empty != 1 else ''} (every cell empty)",
+                      InputWarning, stacklevel=2)
+    if n_records == n_empty:  # a header and nothing else: still a row, so the file is not lost
+        yield Entry(text=None, source=source, locator="file", error=f"{source}: no entries (only a header)")
 
 
-_CSV_LINE_END = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
+_LINE_END = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
 
 
-def _unclosed_quote(text: str, line: int, delimiter: str) -> bool:
-    """Whether the record starting at 1-based ``line`` of ``text`` ends inside a quoted cell."""
-    ends = _CSV_LINE_END.finditer(text)
+def _csv_reader(text: str, after_line: int, delimiter: str) -> Any:
+    """A strict csv reader over ``text`` from the line after ``after_line`` (0: from the start)."""
     pos = 0
+    if after_line:
+        ends = _LINE_END.finditer(text)
+        for _ in range(after_line):
+            m = next(ends, None)
+            pos = m.end() if m else len(text)
+    return csv.reader(io.StringIO(text[pos:], newline=""), delimiter=delimiter, strict=True)
+
+
+def _line_as_written(text: str, line: int, delimiter: str) -> list[str]:
+    """The cells of one physical line, quotes taken as ordinary characters."""
+    pos = 0
+    ends = _LINE_END.finditer(text)
     for _ in range(line - 1):
         m = next(ends, None)
-        if m is None:
-            return False
-        pos = m.end()
-    strict = csv.reader(io.StringIO(text[pos:], newline=""), delimiter=delimiter, strict=True)
-    old = csv.field_size_limit(_csv_max_field())
-    try:
-        next(strict, None)
-    except csv.Error as e:
-        return "unexpected end of data" in str(e)
-    finally:
-        csv.field_size_limit(old)
-    return False
+        pos = m.end() if m else len(text)
+    m = _LINE_END.search(text, pos)
+    return text[pos:m.start() if m else len(text)].split(delimiter)
+
+
+def _csv_problem(e: csv.Error) -> str:
+    """The csv module's message, said in a spreadsheet user's words."""
+    msg = str(e)
+    if "unexpected end of data" in msg:
+        return "a quoted cell opened here is never closed"
+    if "expected after" in msg:
+        return "a closing quote is followed by more text in the same cell"
+    return msg
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(
@@ -316,6 +528,7 @@ _HEADING_PATTERNS = [
     ("mdy", re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _END, re.I)),
     ("dmy", re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})" + _END, re.I)),
     ("num", re.compile(_WEEKDAY + r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})" + _END, re.I)),
+    ("dot", re.compile(_WEEKDAY + r"(\d{1,2})\.(\d{1,2})\.(\d{4})" + _END, re.I)),  # 04.03.2024: always day first
 ]
 # A Markdown heading ("## ...") that starts with a date is a heading whatever its length.
 _MD_HEADING = re.compile(r"\s*#+[ \t]+")
@@ -339,6 +552,8 @@ def _heading_date(kind: str, m: re.Match[str], dayfirst: bool) -> str | None:
             mo, d, y = _MONTHS[_month(m.group(1))], int(m.group(2)), int(m.group(3))
         elif kind == "dmy":
             d, mo, y = int(m.group(1)), _MONTHS[_month(m.group(2))], int(m.group(3))
+        elif kind == "dot":
+            d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         else:
             a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
             y = y + 2000 if y < 100 else y
@@ -443,10 +658,11 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
     title (``# Journal``) above dated entries is the document's title, not an
     entry, and is left out.
     """
-    text, err = _read_text(path, opts)
+    text, err = _read_text(path, opts, lenient=True)
     if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
+    encoding = _encoding_of(path.read_bytes()[:4], opts)
     sections: list[tuple[str | None, int, int, int]] = []  # date, heading line, start, end
     date: str | None = None
     heading_line, start = 1, _front_matter_end(text)
@@ -472,8 +688,9 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         if s == e:
             continue
         index += 1
-        yield Entry(text=text[s:e], date=date, source=str(path), locator=f"line {line}",
-                    id=f"{path.stem}#{index}", extra={"offset": s})
+        entry = Entry(text=text[s:e], date=date, source=str(path), locator=f"line {line}",
+                      id=f"{path.stem}#{index}", extra={"offset": s})
+        yield _bad_byte(entry, encoding, lambda i, s=s: f"line {len(_LINE_END.findall(text, 0, s + i)) + 1}")
     if index == 0:  # only headings, a title or front matter: still a row, so the file is not lost
         yield Entry(text=None, source=str(path), locator="file",
                     error=f"{path}: no entry text (only date headings, a title or front matter)")
@@ -497,12 +714,14 @@ def _name_date(path: Path, whole: bool = False) -> str | None:
         return None
 
 
-def _walk(root: Path) -> tuple[list[Path], list[Entry]]:
+def _walk(root: Path, exclude: Collection[str | os.PathLike[str]] = ()) -> tuple[list[Path], list[Entry]]:
     """Every file under ``root`` in a deterministic order, and an error entry per unreadable folder.
 
     Hidden files and folders (``.obsidian/``, ``.trash/``, ``.git/``) are an
-    app's settings or deleted notes, not the journal, and are not read.
+    app's settings or deleted notes, not the journal, and are not read; nor
+    is anything in ``exclude`` (a run's own output, written into the folder).
     """
+    excluded = {os.path.realpath(p) for p in exclude}
     files: list[Path] = []
     problems: list[Entry] = []
 
@@ -517,8 +736,10 @@ def _walk(root: Path) -> tuple[list[Path], list[Entry]]:
             dirnames[:] = []
             continue
         seen.add(real)
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        files.extend(Path(dirpath, f) for f in filenames if not f.startswith("."))
+        dirnames[:] = [d for d in dirnames
+                       if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) not in excluded]
+        files.extend(Path(dirpath, f) for f in filenames
+                     if not f.startswith(".") and os.path.realpath(os.path.join(dirpath, f)) not in excluded)
     files.sort(key=lambda f: f.relative_to(root).parts)
     return files, problems
 
@@ -560,13 +781,14 @@ def _daily_note(f: Path, root: Path, opts: ReadOptions) -> Entry:
                  extra={"offset": start})
 
 
-def read_folder(path: Path, opts: ReadOptions, skipped: list[Path] | None = None) -> Iterator[Entry]:
+def read_folder(path: Path, opts: ReadOptions, skipped: list[Path] | None = None,
+                exclude: Collection[str | os.PathLike[str]] = ()) -> Iterator[Entry]:
     """Daily notes (``--format folder``): every .md/.txt file under ``path`` is one entry dated by its name.
 
     Other files are skipped with a :class:`SkippedFilesWarning` (and added to
     ``skipped``); auto-detection reads a folder with :func:`read_directory` instead.
     """
-    files, problems = _walk(path)
+    files, problems = _walk(path, exclude)
     yield from problems
     notes = [f for f in files if f.suffix.lower() in TEXT_SUFFIXES]
     _report_skipped(path, [f for f in files if f.suffix.lower() not in TEXT_SUFFIXES],
@@ -579,30 +801,56 @@ def read_folder(path: Path, opts: ReadOptions, skipped: list[Path] | None = None
         yield _daily_note(f, path, opts)
 
 
-def read_directory(path: Path, opts: ReadOptions, skipped: list[Path] | None = None) -> Iterator[Entry]:
+def read_directory(path: Path, opts: ReadOptions, skipped: list[Path] | None = None, fmt: str = "auto",
+                   exclude: Collection[str | os.PathLike[str]] = ()) -> Iterator[Entry]:
     """Every journal file under ``path``, recursively in path order, each read by its own format.
 
     A folder holds whatever people keep: daily notes, exports, whole journals.
     A .md/.txt whose name carries a date is a daily note (one entry dated by
     the name); one without is a journal split at its date headings; anything
-    else is read as if given directly. Files of no journal format are skipped
-    with a :class:`SkippedFilesWarning` (and added to ``skipped``), not made
-    error rows: vaults are full of attachments.
+    else is read as if given directly. A file format (``fmt``: ``tsv``, ...)
+    reads every journal file in the folder that way instead. Files of no
+    journal format are skipped with a :class:`SkippedFilesWarning` (and added
+    to ``skipped``), not made error rows: vaults are full of attachments.
     """
-    files, problems = _walk(path)
+    files, problems = _walk(path, exclude)
     yield from problems
     journals = [f for f in files if f.suffix.lower() in JOURNAL_SUFFIXES]
     others = [f for f in files if f.suffix.lower() not in JOURNAL_SUFFIXES]
     _report_skipped(path, others, "of no journal format", skipped)
+    ours = [f for f in journals if _is_annotation_table(f)]
+    journals = [f for f in journals if f not in ours]
+    _report_skipped(path, ours, "written by breakthrough-nlp as output", skipped)
     if not journals:
         note = f" ({len(others)} other files skipped)" if others else ""
         yield Entry(text=None, source=str(path), locator="folder", error=f"{path}: no journal files found{note}")
         return
     for f in journals:
-        if f.suffix.lower() in TEXT_SUFFIXES and _name_date(f, whole=True):
+        if fmt == "auto" and f.suffix.lower() in TEXT_SUFFIXES and _name_date(f, whole=True):
             yield _daily_note(f, path, opts)
         else:
-            yield from _read_file(f, "auto", opts)
+            yield from _read_file(f, fmt, opts)
+
+
+_OUTPUT_MARKS = {"entry_index", "status", "n_realizations", "p_feelings"}
+
+
+def _is_annotation_table(path: Path) -> bool:
+    """Whether a .csv/.jsonl is a table this library wrote (an earlier run's output left in the folder)."""
+    if path.suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
+        return False
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(65536).decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+    except OSError:
+        return False
+    if path.suffix.lower() == ".csv":
+        return _OUTPUT_MARKS <= set(first.split(","))
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and _OUTPUT_MARKS <= set(obj)
 
 
 def read_jrnl(path: Path, opts: ReadOptions, obj: Any = None) -> Iterator[Entry]:
@@ -763,6 +1011,16 @@ def _detect_json(path: Path, opts: ReadOptions) -> str:
                      "convert it to JSON Lines (one entry object per line)")
 
 
+def _tab_table(path: Path, opts: ReadOptions) -> bool:
+    """Whether a .txt is a spreadsheet saved as tab-separated text (Excel's "Text (Tab delimited)" and
+    "Unicode Text"): its first line is tab-separated cells, one of them the text column."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    encoding = _encoding_of(head, opts)
+    first = head.decode(encoding, errors="replace").lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r")
+    return "\t" in first and bool(_pick(first.split("\t"), opts.text_column))
+
+
 def detect_format(path: Path, opts: ReadOptions | None = None) -> str:
     """Guess a file's format from its name and, for ``.json``, its structure.
 
@@ -783,7 +1041,7 @@ def detect_format(path: Path, opts: ReadOptions | None = None) -> str:
     if suffix == ".json":
         return _detect_json(path, opts or ReadOptions())
     if suffix in TEXT_SUFFIXES or not suffix:
-        return "text"
+        return "tsv" if suffix in (".txt", "") and _tab_table(path, opts or ReadOptions()) else "text"
     raise ValueError(f"{path}: cannot tell the format from the extension {suffix!r}; pass --format")
 
 
@@ -813,13 +1071,15 @@ def _read_file(path: Path, fmt: str, opts: ReadOptions) -> Iterator[Entry]:
 
 
 def read_entries(path: str | os.PathLike[str], fmt: str = "auto", opts: ReadOptions | None = None,
-                 skipped: list[Path] | None = None) -> Iterator[Entry]:
+                 skipped: list[Path] | None = None,
+                 exclude: Collection[str | os.PathLike[str]] = ()) -> Iterator[Entry]:
     """All entries of one input (file or folder), in order.
 
-    A folder is walked and each file read by its own format (``--format
-    folder`` instead reads it as daily notes). Files of no journal format in a
-    folder are not rows; they are warned about (:class:`SkippedFilesWarning`)
-    and, if ``skipped`` is given, appended to it.
+    A folder is walked and each file read by its own format, or every one by
+    ``fmt`` when it names a file format (``--format folder`` instead reads it
+    as daily notes). Files of no journal format in a folder are not rows; they
+    are warned about (:class:`SkippedFilesWarning`) and, if ``skipped`` is
+    given, appended to it. Paths in ``exclude`` are not read.
     """
     path = Path(path)
     opts = opts or ReadOptions()
@@ -829,10 +1089,10 @@ def read_entries(path: str | os.PathLike[str], fmt: str = "auto", opts: ReadOpti
         yield Entry(text=None, source=str(path), locator="file", error=f"{path}: no such file or folder")
         return
     try:
-        if fmt == "directory" or (fmt == "auto" and path.is_dir()):
-            yield from read_directory(path, opts, skipped)
-        elif fmt == "folder":
-            yield from read_folder(path, opts, skipped)
+        if fmt == "folder":
+            yield from read_folder(path, opts, skipped, exclude)
+        elif fmt == "directory" or path.is_dir():
+            yield from read_directory(path, opts, skipped, "auto" if fmt == "directory" else fmt, exclude)
         else:
             yield from _read_file(path, fmt, opts)
     except OSError as e:

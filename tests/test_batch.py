@@ -237,3 +237,46 @@ def test_author_from_folder_when_inputs_are_in_the_current_folder(tmp_path, monk
     monkeypatch.chdir(part)
     assert main(["annotate", "entries.jsonl", "-o", "out.csv", "--quiet", "--author-from", "folder"]) == 0
     assert pd.read_csv(part / "out.csv")["author"].tolist() == ["participant_07"] * 2
+
+
+def test_output_inside_an_input_folder_is_never_read_as_input(tmp_path, capsys):
+    study = tmp_path / "study"
+    (study / "p01").mkdir(parents=True)
+    _jsonl(study / "p01" / "diary.jsonl", 3)
+    out = study / "annotations.csv"
+    # The run's own settings file, chunks and output are not inputs (the first run read its
+    # settings.json as a journal; a second run read the first run's table as a participant's diary).
+    for _ in range(2):
+        assert main(["annotate", str(study), "-o", str(out), "--quiet", "--include-text"]) == 0
+        df = pd.read_csv(out)
+        assert len(df) == 3 and set(df["source"].map(lambda s: s.rsplit("/", 1)[-1])) == {"diary.jsonl"}
+    # An earlier run's table under another name is skipped too, with a warning.
+    assert main(["annotate", str(study), "-o", str(study / "again.jsonl"), "--quiet"]) == 0
+    assert len(pd.read_json(study / "again.jsonl", lines=True)) == 3
+    assert "skipped 1 file written by breakthrough-nlp as output" in capsys.readouterr().err
+
+
+def test_output_that_is_an_input_or_a_folder_is_refused_before_annotating(tmp_path, capsys):
+    src = _jsonl(tmp_path / "diary.jsonl", 2)
+    before = src.read_bytes()
+    assert main(["annotate", str(src), "-o", str(src), "--quiet"]) == 2
+    assert "is one of the inputs" in capsys.readouterr().err
+    assert src.read_bytes() == before
+    (tmp_path / "out.csv").mkdir()
+    assert main(["annotate", str(src), "-o", str(tmp_path / "out.csv"), "--quiet"]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv.partial").exists()
+
+
+def test_author_from_folder_fills_empty_author_cells_and_encoding_option(tmp_path):
+    for p in ("p01", "p02"):
+        (tmp_path / "study" / p).mkdir(parents=True)
+        (tmp_path / "study" / p / "diary.csv").write_bytes(
+            f"id,date,author,text\n1,2024-03-01,,Caf\u00e9 with {p}.\n".encode("cp1252"))
+    out = tmp_path / "o.jsonl"
+    code = main(["annotate", str(tmp_path / "study"), "-o", str(out), "--quiet", "--author-from", "folder",
+                 "--encoding", "cp1252", "--include-text"])
+    assert code == 0
+    df = pd.read_json(out, lines=True, dtype=False)
+    assert list(df["author"]) == ["p01", "p02"]
+    assert list(df["text"]) == ["Caf\u00e9 with p01.", "Caf\u00e9 with p02."]

@@ -1,5 +1,6 @@
 import csv
 import json
+import warnings
 import zipfile
 
 import pytest
@@ -293,10 +294,12 @@ def test_csv_error_row_says_the_rest_was_not_read(tmp_path, monkeypatch):
             return row
 
     monkeypatch.setattr(readers.csv, "reader", FailingReader)
-    p = _write(tmp_path / "x.csv", 'id,text\na,one\nb,"two\nlines"\nboom,x\nc,never read\n')
-    got = entries(p)
-    assert [e.locator for e in got] == ["line 2", "line 3", "line 5"]
-    assert got[2].error.endswith("line 5: made-up parse error; rows after it were not read")
+    p = _write(tmp_path / "x.csv", 'id,text\na,one\nb,"two\nlines"\nboom,x\nc,read after it\n')
+    with pytest.warns(readers.InputWarning, match=r"x.csv: 1 record with a misplaced or unclosed quote was read as written.*first at line 5"):
+        got = entries(p)
+    # The record that failed is its line as written; the rows after it are still read.
+    assert [(e.locator, e.id, e.text) for e in got] == [
+        ("line 2", "a", "one"), ("line 3", "b", "two\nlines"), ("line 5", "boom", "x"), ("line 6", "c", "read after it")]
 
 
 def test_truncated_json_is_one_error_row(tmp_path, fixtures):
@@ -326,22 +329,142 @@ def test_json_error_messages_do_not_double_at(tmp_path):
     assert "at at" not in err and "malformed JSON at line 1 column" in err
 
 
-def test_csv_unclosed_quote_is_an_error_row_not_a_swallowed_file(tmp_path):
-    # Python's lenient csv parser reads everything after an unclosed quote into one cell:
-    # without the check, entry "b" silently carried the rows c and d in its text.
+def test_csv_quote_never_closed_does_not_swallow_the_rows_after_it(tmp_path):
+    # Python's lenient csv parser read everything after an unclosed quote into one cell:
+    # entry "b" silently carried the rows c and d in its text, and they were lost.
     for newline in ("\n", "\r\n", "\r"):
         text = newline.join(["id,text", "a,fine", 'b,"it started', "c,more", "d,the end", ""])
-        got = entries(_write(tmp_path / "open.csv", text))
-        assert [(e.id, e.locator, e.text) for e in got] == [("a", "line 2", "fine"), ("b", "line 3", None)]
-        assert "line 3: a quoted cell opened in this record is never closed" in got[1].error
-        assert "lines 3-5" in got[1].error
+        with pytest.warns(readers.InputWarning, match="1 record with a misplaced or unclosed quote .*first at line 3"):
+            got = entries(_write(tmp_path / "open.csv", text))
+        assert [(e.id, e.locator, e.text) for e in got] == [
+            ("a", "line 2", "fine"), ("b", "line 3", '"it started'), ("c", "line 4", "more"), ("d", "line 5", "the end")]
 
 
-def test_csv_closed_quotes_and_lenient_quirks_are_still_read(tmp_path):
-    p = _write(tmp_path / "ok.csv", 'id,text\na,"two\nlines"\nb,"ok"x\nc,say ""hi""\nd,"last ""one"""\n')
-    got = entries(p)
+def test_csv_stray_quote_mid_file_and_unquoted_tsv_are_read_as_written(tmp_path):
+    # A quote opened on line 3 closed at row 5's quote: rows 3-5 were one entry, and a cell dropped.
+    p = _write(tmp_path / "mid.csv", 'id,text\n1,fine\n2,"opens a quote\n3,three\n4,"four, quoted"\n5,five\n')
+    with pytest.warns(readers.InputWarning):
+        got = entries(p)
+    assert [(e.id, e.text) for e in got] == [
+        ("1", "fine"), ("2", '"opens a quote'), ("3", "three"), ("4", "four, quoted"), ("5", "five")]
+    # Google Sheets' TSV does not quote cells: a text that starts with a quote is text.
+    p = _write(tmp_path / "sheet.tsv", 'id\ttext\n1\t"Stop," she said. I saw it.\n2\tok\n')
+    with pytest.warns(readers.InputWarning):
+        got = entries(p)
+    assert [(e.id, e.text) for e in got] == [("1", '"Stop," she said. I saw it.'), ("2", "ok")]
+
+
+def test_csv_well_formed_quotes_are_read_without_warnings(tmp_path):
+    p = _write(tmp_path / "ok.csv", 'id,text\na,"two\nlines"\nb,"a, b"\nc,say ""hi""\nd,"last ""one"""\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = entries(p)
     assert [(e.id, e.text, e.error) for e in got] == [
-        ("a", "two\nlines", None), ("b", "okx", None), ("c", 'say ""hi""', None), ("d", 'last "one"', None)]
+        ("a", "two\nlines", None), ("b", "a, b", None), ("c", 'say ""hi""', None), ("d", 'last "one"', None)]
+
+
+def test_csv_extra_cells_are_an_error_row_not_a_cut_entry(tmp_path):
+    # An unquoted comma in the text used to keep only the text before it, as an ok entry.
+    p = _write(tmp_path / "c.csv", "id,date,text\n1,2024-03-01,I went out, then came home, and saw it.\n2,,Fine.\n")
+    got = entries(p)
+    assert [(e.id, e.text) for e in got] == [(None, None), ("2", "Fine.")]
+    assert "c.csv line 2: 5 cells where the header has 3" in got[0].error
+    # Trailing empty cells are not extra text.
+    assert [e.text for e in entries(_write(tmp_path / "t.csv", "id,text\n1,ok,,\n"))] == ["ok"]
+
+
+def test_csv_header_only_is_a_row_and_empty_rows_are_counted(tmp_path):
+    got = entries(_write(tmp_path / "h.csv", "id,date,text\n"))
+    assert len(got) == 1 and "no entries (only a header)" in got[0].error
+    with pytest.warns(readers.InputWarning, match="skipped 2 empty rows"):
+        got = entries(_write(tmp_path / "e.csv", "id,date,text\n1,,a\n,,\n , ,\n"))
+    assert [e.text for e in got] == ["a"]
+
+
+def test_csv_columns_match_loosely_by_several_names_and_flag_duplicates(tmp_path):
+    p = _write(tmp_path / "caps.csv", "ID, Date ,Author,Text \n7,2024-03-02,p1,hello\n")
+    assert [(e.id, e.date, e.author, e.text) for e in entries(p)] == [("7", "2024-03-02", "p1", "hello")]
+    body = _write(tmp_path / "body.csv", "id,body\n1,from body\n")
+    entry = _write(tmp_path / "entry.jsonl", '{"id": "2", "entry": "from entry"}\n')
+    for f in (body, entry):
+        assert [e.text for e in entries(f, text_column="text,entry,body")] == [f"from {f.stem}"]
+    dup = _write(tmp_path / "dup.csv", "id,text,text\n1,real,notes\n")
+    got = entries(dup)
+    assert len(got) == 1 and "2 columns (numbers 2, 3) match the text column" in got[0].error
+    with pytest.warns(readers.InputWarning, match="no 'when' column, so every date is empty"):
+        assert [e.date for e in entries(body, text_column="body", date_column="when")] == [None]
+
+
+def test_empty_cells_are_missing_values(tmp_path):
+    # Excel writes an empty author cell: it must count as missing (for --author-from), not as the writer "".
+    p = _write(tmp_path / "p.csv", "id,date,author,text\n,,,hello\n")
+    assert [(e.id, e.date, e.author) for e in entries(p)] == [(None, None, None)]
+
+
+def test_semicolon_and_sep_line_csv(tmp_path):
+    p = _write(tmp_path / "eu.csv", "id;date;text\n1;04.03.2024;Hallo, Welt\n")
+    assert [(e.id, e.date, e.text) for e in entries(p)] == [("1", "2024-03-04", "Hallo, Welt")]
+    p = _write(tmp_path / "sep.csv", "sep=;\nid;text\n1;a, b\n")
+    assert [(e.locator, e.text) for e in entries(p)] == [("line 3", "a, b")]
+
+
+def test_dates_that_cannot_be_read_are_kept_and_warned_about(tmp_path):
+    p = _write(tmp_path / "d.csv", "id,date,text\n1,03/04/2024,a\n2,13/04/2024,b\n3,2024-13-45,c\n")
+    with pytest.warns(readers.InputWarning, match=r"2 dates could not be read .*first at line 3.*1 look day-first"):
+        got = entries(p)
+    assert [e.date for e in got] == ["2024-03-04", "13/04/2024", "2024-13-45"]
+    assert [e.date for e in entries(p, dayfirst=True)[:2]] == ["2024-04-03", "2024-04-13"]
+
+
+def test_encodings_other_than_utf8(tmp_path):
+    rows = "id,text\n1,Went to the caf\u00e9 \u201cyes\u201d\n"
+    cp = tmp_path / "cp.csv"
+    cp.write_bytes(rows.encode("cp1252"))
+    assert [e.text for e in entries(cp, encoding="cp1252")] == ["Went to the caf\u00e9 \u201cyes\u201d"]
+    for codec in ("utf-16", "utf-32"):  # Excel's "Unicode Text" and Notepad's "Unicode" carry a BOM
+        f = tmp_path / f"{codec}.txt"
+        f.write_bytes(rows.replace(",", "\t").encode(codec))
+        assert [e.text for e in entries(f)] == ["Went to the caf\u00e9 \u201cyes\u201d"]
+        j = tmp_path / f"{codec}.jsonl"
+        j.write_bytes('{"text": "caf\u00e9"}\n{"text": "two"}\n'.encode(codec))
+        assert [e.text for e in entries(j)] == ["caf\u00e9", "two"]
+    with pytest.raises(ValueError, match="unknown encoding 'klingon'"):
+        ReadOptions(encoding="klingon")
+
+
+def test_one_bad_byte_costs_one_entry_not_the_file(tmp_path):
+    good = "".join(f"{i},entry number {i}\n" for i in range(1, 6))
+    p = tmp_path / "b.csv"
+    p.write_bytes(b"id,text\n" + good.encode() + b"6,caf\xe9 from Word\n7,after\n")
+    got = entries(p)
+    assert [e.text for e in got][:5] == [f"entry number {i}" for i in range(1, 6)]
+    assert got[5].text is None and "line 7: byte 0xE9 in the text is not UTF-8" in got[5].error
+    assert got[6].text == "after"
+    md = tmp_path / "j.md"
+    md.write_bytes(b"## 2024-03-01\nFine day.\n\n## 2024-03-02\nA caf\xe9.\n\n## 2024-03-03\nOk.\n")
+    got = entries(md)
+    assert [e.text for e in got] == ["Fine day.", None, "Ok."]
+    assert "line 5: byte 0xE9" in got[1].error
+    with pytest.warns(readers.InputWarning, match="1 byte that is not UTF-8 replaced"):
+        got = entries(md, encoding_errors="replace")
+    assert got[1].text == "A caf\ufffd."
+
+
+def test_tab_separated_txt_is_read_as_a_table(tmp_path):
+    p = _write(tmp_path / "export.txt", "id\tdate\ttext\n1\t2024-03-01\tWent out.\n2\t2024-03-02\tRain.\n")
+    assert [(e.id, e.text) for e in entries(p)] == [("1", "Went out."), ("2", "Rain.")]
+    # A journal whose first line merely has a tab is still a journal.
+    j = _write(tmp_path / "journal.txt", "2024-03-01\tMonday\nWent out.\n")
+    assert [e.text for e in entries(j)] == ["Monday\nWent out."]
+
+
+def test_format_on_a_folder_applies_to_every_file_and_exclude_is_not_read(tmp_path):
+    (tmp_path / "p1").mkdir()
+    _write(tmp_path / "p1" / "a.dat.txt", "id\ttext\n1\tone\n")
+    _write(tmp_path / "p1" / "b.txt", "id\ttext\n2\ttwo\n")
+    out = _write(tmp_path / "p1" / "annotations.csv", "source,text\nx,old output\n")
+    got = list(read_entries(tmp_path, "tsv", exclude=[out]))
+    assert [e.text for e in got] == ["one", "two"]
 
 
 def test_csv_dates_are_read_as_iso_dates(tmp_path):
