@@ -17,6 +17,11 @@ from .api import DEFAULT_MODEL, annotate, annotate_frame, load  # noqa: E402
 from .timelines import Timeline, timeline  # noqa: E402
 from .indicators import connecting_phases, insight_causal_trend, word_rates  # noqa: E402
 from .viz import plot_timeline, render  # noqa: E402
+from .extensions import register_extensions as _register_extensions  # noqa: E402
+
+# Doc._.breakthroughs exists as soon as the package is imported: in spawned workers, for an
+# unpickled pipeline and for docs read back from a DocBin, where no component is constructed.
+_register_extensions()
 
 # Training and evaluation import scikit-learn's model code; load them on first use so
 # `import breakthrough_nlp` stays fast.

@@ -13,13 +13,13 @@ import pandas as pd
 import spacy
 from spacy.language import Language
 
+from . import model_io
 from .labels import LABELS, SPANS_KEY
 from .tokenizer import is_blank
 
 DEFAULT_MODEL = "journal_breakthroughs"
 """Name of the pipeline shipped in ``models/`` (installed as ``breakthrough_nlp.models``)."""
 
-TRUSTABLE = ("breakthrough_realizations", "breakthrough_categorizer")
 
 RESULT_COLUMNS = [
     "entry_index", "id", "date", "author", "word_count",
@@ -66,12 +66,10 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False, span_t
     if not (target / "config.cfg").exists():
         raise FileNotFoundError(f"No spaCy pipeline at {target} (config.cfg not found).")
     overrides = dict(kwargs.pop("config", {}) or {})
-    if trusted:
-        for name in TRUSTABLE:
-            overrides[f"components.{name}.trusted"] = True
     if span_threshold is not None:
         overrides["components.breakthrough_realizations.threshold"] = float(span_threshold)
-    return spacy.load(target, config=overrides, **kwargs)
+    with model_io.trusting(trusted):  # trust is the caller's to give, never the model folder's
+        return spacy.load(target, config=overrides, **kwargs)
 
 
 _DEFAULT_NLP: Language | None = None

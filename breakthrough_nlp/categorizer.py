@@ -65,10 +65,12 @@ def make_categorizer(
     """Label entries as feelings / patterns / values breakthroughs.
 
     ``span_agreement`` null (the default) uses the value stored with the model;
-    a number overrides it.
+    a number overrides it. ``trusted`` is ignored (see
+    :func:`breakthrough_nlp.model_io.trusting`).
     """
+    model_io.warn_config_trust(trusted, name)
     return BreakthroughCategorizer(
-        nlp, name, span_agreement=span_agreement, spans_key=spans_key, trusted=trusted, scorer=scorer
+        nlp, name, span_agreement=span_agreement, spans_key=spans_key, scorer=scorer
     )
 
 
@@ -82,7 +84,6 @@ class BreakthroughCategorizer:
         *,
         span_agreement: float | None = None,
         spans_key: str = SPANS_KEY,
-        trusted: bool = False,
         scorer: Callable[..., dict[str, Any]] | None = categorizer_scorer,
     ) -> None:
         register_extensions()
@@ -91,7 +92,6 @@ class BreakthroughCategorizer:
         self.span_agreement_override = probability_setting("span_agreement", span_agreement)
         self.span_agreement = 0.8 if self.span_agreement_override is None else self.span_agreement_override
         self.spans_key = spans_key
-        self.trusted = trusted
         self.scorer = scorer
         self.model: Any = None  # a fitted scikit-learn estimator once trained or loaded
         self.thresholds: dict[str, float] = {label: 0.5 for label in LABELS}
@@ -215,7 +215,8 @@ class BreakthroughCategorizer:
             )
         model_io.check_versions(cfg.get("versions", {}), what=f"component '{self.name}'")
         self.model = model_io.loads(
-            blob, expected_sha256=cfg.get("checksums", {}).get("model"), trusted=self.trusted, what=self.name
+            blob, expected_sha256=cfg.get("checksums", {}).get("model"), trusted=model_io.caller_trusts(),
+            what=self.name
         )
         self.thresholds = {label: float(cfg["thresholds"][label]) for label in LABELS}
         stored = float(cfg.get("span_agreement", self.span_agreement))

@@ -12,18 +12,50 @@ versions that wrote it: a changed file is refused, a version mismatch warns.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import importlib
 import io
 import json
 import math
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 FORMAT = "breakthrough-nlp-estimator/1"
+
+_TRUST: contextvars.ContextVar[bool] = contextvars.ContextVar("breakthrough_nlp_trust", default=False)
+
+
+@contextmanager
+def trusting(trusted: bool) -> Iterator[None]:
+    """Trust the model files loaded inside the block.
+
+    Set by ``breakthrough_nlp.load(trusted=True)``, which is the only way to
+    grant trust: a setting in the model folder's own config could let a
+    tampered folder switch off the checks that are meant to catch it.
+    """
+    token = _TRUST.set(bool(trusted))
+    try:
+        yield
+    finally:
+        _TRUST.reset(token)
+
+
+def warn_config_trust(trusted: bool, name: str) -> None:
+    """The components' ``trusted`` config setting is kept so that saved configs load, but ignored."""
+    if trusted:
+        warnings.warn(f"component '{name}': 'trusted' in the config is ignored; trust model files with "
+                      "breakthrough_nlp.load(path, trusted=True)", UserWarning, stacklevel=3)
+
+
+def caller_trusts() -> bool:
+    """Whether the caller loading a model now granted trust (see :func:`trusting`)."""
+    return _TRUST.get()
 
 # Every class the shipped estimators are built from. Anything else in a file is refused.
 TRUSTED_TYPES: frozenset[str] = frozenset({

@@ -104,7 +104,9 @@ def make_realization_marker(
 
     ``threshold`` null (the default) uses the sentence threshold tuned at
     training time and stored with the model; a number overrides it.
+    ``trusted`` is ignored (see :func:`breakthrough_nlp.model_io.trusting`).
     """
+    model_io.warn_config_trust(trusted, name)
     return RealizationMarker(
         nlp,
         name,
@@ -113,7 +115,6 @@ def make_realization_marker(
         candidates_key=candidates_key,
         use_context_rules=use_context_rules,
         extra_context_rules=extra_context_rules,
-        trusted=trusted,
         scorer=scorer,
     )
 
@@ -148,7 +149,6 @@ class RealizationMarker:
         candidates_key: str = DEFAULT_CANDIDATES_KEY,
         use_context_rules: bool = True,
         extra_context_rules: Sequence[dict[str, Any]] = (),
-        trusted: bool = False,
         scorer: Callable[..., dict[str, Any]] | None = realization_scorer,
     ) -> None:
         register_extensions()
@@ -161,7 +161,6 @@ class RealizationMarker:
         self.candidates_key = candidates_key
         self.use_context_rules = use_context_rules
         self.extra_context_rules = list(extra_context_rules)
-        self.trusted = trusted
         self.scorer = scorer
         # Built on first use: loading replaces the rules with the saved ones.
         self._context_data = default_rules(self.extra_context_rules)
@@ -568,7 +567,8 @@ class RealizationMarker:
             est = None  # models saved before a part existed do without it
             if part in blobs:
                 est = model_io.loads(
-                    blobs[part], expected_sha256=sums.get(part), trusted=self.trusted, what=f"{self.name}/{part}"
+                    blobs[part], expected_sha256=sums.get(part), trusted=model_io.caller_trusts(),
+                    what=f"{self.name}/{part}"
                 )
             setattr(self, part, est)
         stored = float(cfg.get("threshold", self.threshold))

@@ -178,3 +178,62 @@ def test_n_process_gives_same_results(nlp, n_process):
             list(doc.spans["realization_candidates"].attrs["reasons"]),
         ))
     assert got == expected
+
+
+def test_a_model_folder_cannot_trust_itself(nlp, tmp_path):
+    # A folder whose config.cfg said `trusted = true` used to load with a wrong checksum (and
+    # with classes outside the allow-list) although the caller never passed trusted=True.
+    with pytest.warns(UserWarning, match="'trusted' in the config is ignored"):
+        trusting = breakthrough_nlp.load(config={"components.breakthrough_categorizer.trusted": True})
+    trusting.to_disk(tmp_path / "m")
+    cfg_path = tmp_path / "m" / "breakthrough_categorizer" / "cfg.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg["checksums"]["model"] = "0" * 64
+    cfg_path.write_text(json.dumps(cfg))
+    with pytest.warns(UserWarning, match="ignored"):
+        with pytest.raises(ModelLoadError, match="checksum"):
+            breakthrough_nlp.load(tmp_path / "m")
+    with pytest.warns(UserWarning, match="ignored"):
+        with pytest.raises(ModelLoadError, match="checksum"):
+            spacy.load(tmp_path / "m")
+    # Only the caller grants trust, and it is not saved with the model.
+    with pytest.warns(UserWarning, match="ignored"):
+        trusted = breakthrough_nlp.load(tmp_path / "m", trusted=True)
+    assert "breakthrough_categorizer" in trusted.pipe_names
+    nlp.to_disk(tmp_path / "plain")
+    assert "trusted = true" not in (tmp_path / "plain" / "config.cfg").read_text()
+
+
+def test_docs_and_pickled_pipelines_work_in_a_fresh_process(nlp, tmp_path):
+    # doc._.breakthroughs was registered only when a component was built, so a pickled
+    # pipeline, a spawned worker and a DocBin read back in a new process failed (E046/E047).
+    import pickle
+
+    from spacy.tokens import DocBin
+
+    (tmp_path / "nlp.pkl").write_bytes(pickle.dumps(nlp))
+    db = DocBin(store_user_data=True)
+    db.add(nlp("Every time I say yes to everything I end up burned out."))
+    db.to_disk(tmp_path / "docs.spacy")
+    script = f"""
+import pickle, spacy, breakthrough_nlp
+from spacy.tokens import DocBin
+doc = next(DocBin().from_disk({str(tmp_path / "docs.spacy")!r}).get_docs(spacy.blank("en").vocab))
+print(doc._.breakthroughs)
+nlp = pickle.loads(open({str(tmp_path / "nlp.pkl")!r}, "rb").read())
+print(nlp("Every time I say yes to everything I end up burned out.")._.breakthroughs)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:2] == ["('patterns',)", "('patterns',)"]
+
+
+def test_annotate_with_spawned_workers(nlp, monkeypatch):
+    import multiprocessing as mp
+
+    monkeypatch.setattr(mp, "get_all_start_methods", lambda: ["spawn"])  # what Windows has
+    texts = ["Every time I say yes to everything I end up burned out.", "Rain all day."] * 2
+    spawned = breakthrough_nlp.annotate(texts, nlp, n_process=2, batch_size=1)
+    serial = breakthrough_nlp.annotate(texts, nlp)
+    assert list(spawned["status"]) == ["ok"] * 4
+    assert spawned["labels"].tolist() == serial["labels"].tolist()
