@@ -12,7 +12,8 @@ confident ``patterns`` span is never reported as having no ``patterns``; the
 reason is recorded in ``doc.user_data["breakthrough_nlp.label_sources"]``.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the confection that older spaCy 3.8 releases
+# install validates registered functions' signatures from real annotations, not strings.
 
 import warnings
 from collections.abc import Iterable, Iterator

@@ -169,6 +169,24 @@ def _class(path: str) -> type:
     return obj
 
 
+def _fill_new_params(obj: Any) -> None:
+    """Give an estimator the constructor parameters its saved state lacks, at their defaults.
+
+    A parameter added or dropped between scikit-learn versions would otherwise make the
+    first prediction fail (``LogisticRegression.multi_class`` exists up to 1.7 and not
+    after, so a model saved with 1.8+ broke on 1.7, the last release for Python 3.10).
+    """
+    get_names = getattr(type(obj), "_get_param_names", None)
+    if get_names is None or not isinstance(getattr(obj, "__dict__", None), dict):
+        return
+    import inspect
+
+    params = inspect.signature(type(obj).__init__).parameters
+    for name in get_names():
+        if name not in obj.__dict__ and name in params and params[name].default is not inspect.Parameter.empty:
+            obj.__dict__[name] = params[name].default
+
+
 class _Decoder:
     def __init__(self, arrays: Any) -> None:
         self.arrays = arrays
@@ -196,6 +214,7 @@ class _Decoder:
                 obj.__setstate__(state)
             else:
                 obj.__dict__.update(state)
+            _fill_new_params(obj)
             return obj
         raise ModelLoadError(f"unreadable model file: unknown node {sorted(node)}")
 

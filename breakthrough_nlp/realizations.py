@@ -38,7 +38,8 @@ realization", or a context category and the words that triggered it), so a
 researcher can see why something was *not* marked.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the confection that older spaCy 3.8 releases
+# install validates registered functions' signatures from real annotations, not strings.
 
 import json
 from collections.abc import Iterable, Iterator, Sequence

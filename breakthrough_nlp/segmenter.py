@@ -14,7 +14,8 @@ component starts a sentence
 It has no state, so it needs no ``to_disk``.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the confection that older spaCy 3.8 releases
+# install validates registered functions' signatures from real annotations, not strings.
 
 import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START

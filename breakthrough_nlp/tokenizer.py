@@ -13,7 +13,8 @@ therefore see the same tokens. Characters that belong inside a word or an emoji
 (soft hyphen, zero-width joiner and non-joiner) are left to spaCy.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the confection that older spaCy 3.8 releases
+# install validates registered functions' signatures from real annotations, not strings.
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path

@@ -42,6 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from . import __version__
 from .categorizer import BreakthroughCategorizer
 from .context import Modifier
 from .corpus import Record, as_records, load_splits
@@ -55,6 +56,17 @@ from .tokenizer import create_journal_tokenizer  # noqa: F401  (registers the to
 from .tokens import sentence_units
 
 logger = logging.getLogger(__name__)
+
+# What a trained pipeline's meta.json says of itself. spaCy would write ">=<its own version>,<3.9";
+# the pipeline loads on every spaCy 3.8 from 3.8.2 (setup.cfg says the same).
+MODEL_META = {
+    "name": "journal_breakthroughs",
+    "version": __version__,
+    "spacy_version": ">=3.8.2,<3.9.0",
+    "description": "Finds breakthrough moments (feelings, patterns, values) in journal entries and marks the "
+                   "sentences that read like realizations. See README.md (the model card).",
+    "license": "MIT",
+}
 
 PIPE_NAMES = ("breakthrough_sentencizer", "breakthrough_realizations", "breakthrough_categorizer")
 
@@ -572,7 +584,7 @@ def _fit_pipeline(train: list[Record], dev: list[Record], cfg: TrainConfig) -> L
     }
     marker.meta = dict(info)
     cat.meta = dict(info)
-    nlp.meta["name"] = "journal_breakthroughs"
+    nlp.meta.update(MODEL_META)
     nlp.meta["training"] = info
     logger.info("trained in %.1fs", info["train_seconds"])
     return nlp

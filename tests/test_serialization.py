@@ -237,3 +237,32 @@ def test_annotate_with_spawned_workers(nlp, monkeypatch):
     serial = breakthrough_nlp.annotate(texts, nlp)
     assert list(spawned["status"]) == ["ok"] * 4
     assert spawned["labels"].tolist() == serial["labels"].tolist()
+
+
+def test_registered_functions_have_real_annotations():
+    # The confection that spaCy 3.8.2-3.8.7 installs cannot resolve string annotations
+    # (`from __future__ import annotations`): every factory failed with a pydantic ForwardRef error.
+    import inspect
+
+    from spacy.language import Language
+
+    from breakthrough_nlp import categorizer, realizations, segmenter, tokenizer
+
+    for fn in (realizations.make_realization_marker, categorizer.make_categorizer, segmenter.make_sentencizer):
+        assert inspect.signature(fn).parameters["nlp"].annotation is Language, fn.__name__
+    for module in (categorizer, realizations, segmenter, tokenizer):
+        assert "annotations" not in vars(module) or not hasattr(vars(module)["annotations"], "compiler_flag")
+
+
+def test_models_from_newer_scikit_learn_get_new_constructor_defaults():
+    # LogisticRegression.multi_class exists up to scikit-learn 1.7 (Python 3.10's last) and not after:
+    # a model saved with 1.8+ has no such attribute, and 1.7's predict_proba read it.
+    from sklearn.linear_model import LogisticRegression
+
+    from breakthrough_nlp import model_io
+
+    data, digest = model_io.dumps(LogisticRegression().fit([[0.0], [1.0]], [0, 1]))
+    clf = model_io.loads(data, expected_sha256=digest)
+    del clf.__dict__["C"]  # as if the saving version had no such parameter
+    model_io._fill_new_params(clf)
+    assert clf.C == 1.0 and clf.predict_proba([[0.5]]).shape == (1, 2)
