@@ -60,7 +60,7 @@ from .context import ContextMatcher, Modifier, default_rules
 from .extensions import register_extensions
 from .features import CONTEXT_KEY, _logits
 from .labels import ACCEPTED, BELOW_THRESHOLD, CANDIDATES_KEY, JOINED, SPANS_KEY, probability_setting
-from .tokens import clause_candidates, sentence_units, token_info
+from .tokens import clause_candidates, forget, sentence_units, token_info
 
 DEFAULT_SPANS_KEY = SPANS_KEY
 DEFAULT_CANDIDATES_KEY = CANDIDATES_KEY
@@ -207,6 +207,7 @@ class RealizationMarker:
         self._require_fitted()
         batch: list[Doc] = []
         for doc in stream:
+            forget(doc)  # read the sentences as they are now, not as a cache remembers them
             batch.append(doc)
             if len(batch) >= batch_size:
                 yield from self._predict_batch(batch)

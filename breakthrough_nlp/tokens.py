@@ -176,6 +176,12 @@ def token_info(doc: Doc) -> TokenInfo:
     return info
 
 
+def forget(doc: Doc) -> None:
+    """Drop ``doc``'s cached :class:`TokenInfo`: its sentence starts may have changed since it was
+    made (a Doc run through the pipeline again, or segmented by another component)."""
+    _INFO.pop(doc, None)
+
+
 def strip_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Trim whitespace, bullets, emoji and closing punctuation from a token range (guide rule)."""
     edge = token_info(doc).cls

@@ -168,3 +168,18 @@ def test_categorizer_warns_when_the_marker_it_reads_did_not_run(nlp):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nlp(PATTERN_TEXT)  # the whole pipeline: no warning
+
+
+def test_a_doc_run_again_is_read_with_its_new_sentences(nlp):
+    # The marker cached each doc's sentence bounds: a doc first run without the sentencizer
+    # (one sentence) kept that segmentation when run again through the full pipeline.
+    text = ("Rain all day. Bus was late.\nFinished the puzzle. Every time I say yes to everything "
+            "I end up burned out and resentful. Dinner was fine.")
+    first = nlp(text)
+    fresh = [s.text for s in first.spans["realizations"]]
+    assert fresh
+    doc = nlp.make_doc(text)
+    with nlp.select_pipes(disable=["breakthrough_sentencizer"]):
+        nlp(doc)
+    nlp(doc)
+    assert [s.text for s in doc.spans["realizations"]] == fresh
