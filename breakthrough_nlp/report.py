@@ -26,7 +26,7 @@ from .api import annotate, load
 from .labels import LABELS, SPAN_LABELS
 from .readers import Entry, ReadOptions, read_entries
 from .timelines import Timeline, timeline
-from .viz import COLORS, TREADING_WATER_COLOR, plot_timeline
+from .viz import COLORS, TREADING_WATER_COLOR, css_label as _css_label, highlight_html, plot_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -72,40 +72,10 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
 
 
-def _css_label(label: Any) -> str:
-    return label if label in SPAN_LABELS else "other"
-
-
 def _label_css() -> str:
     rules = [f"mark.rz.{label}{{background:{color}55;box-shadow:0 2px 0 {color}}}"
              f".chip.{label}{{background:{color}55}}" for label, color in COLORS.items()]
     return "\n".join(rules) + f"\n.chip.tw{{background:{TREADING_WATER_COLOR}}}"
-
-
-def highlight_html(text: str, realizations: Iterable[Mapping[str, Any]]) -> str:
-    """``text`` as escaped HTML with each realization wrapped in ``<mark class="rz LABEL">``.
-
-    Offsets are character offsets into ``text`` (end exclusive), as in
-    :func:`breakthrough_nlp.annotate`'s ``realizations``. The marked text is
-    exactly ``text[start:end]``; a span overlapping the previous one is cut
-    to start where that one ended. The label shows through CSS, so the
-    page's text content stays the entry's text.
-    """
-    out: list[str] = []
-    pos = 0
-    for r in sorted(realizations, key=lambda r: (int(r["start"]), int(r["end"]))):
-        start, end = max(int(r["start"]), pos), min(int(r["end"]), len(text))
-        if end <= start:
-            continue
-        label = _css_label(r.get("label"))
-        score = r.get("score")
-        title = f"{label} {float(score):.2f}" if score is not None else label
-        out.append(html.escape(text[pos:start]))
-        out.append(f'<mark class="rz {label}" data-label="{label}" title="{html.escape(title)}">'
-                   f"{html.escape(text[start:end])}</mark>")
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
 
 
 def _chips(labels: Iterable[str]) -> str:

@@ -1,4 +1,4 @@
-"""Pictures: timelines with matplotlib, highlighted realizations with displaCy.
+"""Pictures: timelines with matplotlib, and realizations highlighted in the entry's own text.
 
 matplotlib is optional (``pip install 'breakthrough-nlp[plots]'``) and only
 imported when a plot is drawn, so ``import breakthrough_nlp`` never needs it.
@@ -6,9 +6,9 @@ imported when a plot is drawn, so ``import breakthrough_nlp`` never needs it.
 
 from __future__ import annotations
 
+import html
 import json
-import warnings
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ import pandas as pd
 import spacy
 from spacy.tokens import Doc
 
-from .labels import LABELS, SPANS_KEY
+from .labels import LABELS, SPAN_LABELS, SPANS_KEY
 from .timelines import Timeline, timeline
 from .tokenizer import JournalTokenizer
 
@@ -31,7 +31,7 @@ COLORS: dict[str, str] = {
     "values": "#6aa84f",
     "other": "#b4a7d6",
 }
-"""One color per span label, shared by plots, displaCy and the HTML report."""
+"""One color per span label, shared by plots, :func:`render` and the HTML report."""
 
 TREADING_WATER_COLOR = "#d9d9d9"
 MATPLOTLIB_MISSING = "plot_timeline needs matplotlib: pip install 'breakthrough-nlp[plots]'"
@@ -143,7 +143,7 @@ def realization_doc(text: str, realizations: Sequence[Mapping[str, Any]]) -> Doc
     """
     doc = _tokenizer()(text)
     spans, scores = [], []
-    for r in sorted(realizations, key=lambda r: (int(r["start"]), int(r["end"]))):
+    for r in sorted(_realization_list(realizations), key=lambda r: (int(r["start"]), int(r["end"]))):
         span = doc.char_span(int(r["start"]), int(r["end"]), label=str(r.get("label", "other")),
                              alignment_mode="expand")
         if span is not None:
@@ -154,40 +154,100 @@ def realization_doc(text: str, realizations: Sequence[Mapping[str, Any]]) -> Doc
     return doc
 
 
-def _as_doc(obj: Any) -> Doc:
+def css_label(label: Any) -> str:
+    """A span label fit for markup: one of :data:`SPAN_LABELS`, anything else ``other``."""
+    return label if label in SPAN_LABELS else "other"
+
+
+def highlight_html(text: str, realizations: Iterable[Mapping[str, Any]], *, inline_style: bool = False) -> str:
+    """``text`` as escaped HTML with each realization wrapped in ``<mark class="rz LABEL">``.
+
+    Offsets are character offsets into ``text`` (end exclusive), as in
+    :func:`breakthrough_nlp.annotate`'s ``realizations``. The marked text is
+    exactly ``text[start:end]``; a span overlapping the previous one is cut
+    to start where that one ended. The label shows through CSS (``data-label``)
+    and the title, so the text content stays the entry's text. ``inline_style``
+    colors each mark itself, for pages without the report's style sheet.
+    """
+    out: list[str] = []
+    pos = 0
+    for r in sorted(realizations, key=lambda r: (int(r["start"]), int(r["end"]))):
+        start, end = max(int(r["start"]), pos), min(int(r["end"]), len(text))
+        if end <= start:
+            continue
+        label = css_label(r.get("label"))
+        score = r.get("score")
+        title = f"{label} {float(score):.2f}" if score is not None and score == score else label
+        style = (f' style="background:{COLORS[label]}40;box-shadow:0 2px 0 {COLORS[label]};border-radius:.2rem"'
+                 if inline_style else "")
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark class="rz {label}" data-label="{label}" title="{html.escape(title)}"{style}>'
+                   f"{html.escape(text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _realization_list(value: Any) -> list[Mapping[str, Any]]:
+    """A realizations cell as a list of mappings, however it was read back: a list, a NumPy array of
+    dicts (Parquet), a JSON string (CSV), or missing (a failed entry)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else []
+    return [r for r in list(value) if isinstance(r, Mapping)]
+
+
+def _text_and_spans(obj: Any) -> tuple[str, list[Mapping[str, Any]]]:
     if isinstance(obj, Doc):
-        return obj
+        group = obj.spans.get(SPANS_KEY, [])
+        scores = group.attrs.get("scores", []) if len(group) else []
+        scores = list(scores) + [None] * (len(group) - len(scores))
+        return obj.text, [{"start": s.start_char, "end": s.end_char, "label": s.label_, "score": sc}
+                          for s, sc in zip(group, scores)]
     if isinstance(obj, (Mapping, pd.Series)):
         if "text" not in obj:
             raise KeyError("render() needs the entry's text: annotate with include_text=True "
                            "(or `breakthrough-nlp annotate --include-text`)")
-        realizations = obj.get("realizations")
-        if isinstance(realizations, str):  # a CSV cell holds them as JSON
-            realizations = json.loads(realizations)
-        return realization_doc(obj["text"], realizations or [])
-    if isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], str):
-        return realization_doc(obj[0], obj[1] or [])
-    if isinstance(obj, str):
+        text, realizations = obj["text"], obj.get("realizations")
+    elif isinstance(obj, tuple) and len(obj) == 2:
+        text, realizations = obj
+    elif isinstance(obj, str):
         raise TypeError("render() needs spans: pass nlp(text), or (text, realizations)")
-    raise TypeError(f"render() takes a Doc, a (text, realizations) pair or a row with 'text' and 'realizations', "
-                    f"not {type(obj).__name__}")
+    else:
+        raise TypeError(f"render() takes a Doc, a (text, realizations) pair or a row with 'text' and "
+                        f"'realizations', not {type(obj).__name__}")
+    if not isinstance(text, str):
+        status = obj.get("status") if isinstance(obj, (Mapping, pd.Series)) else None
+        raise ValueError("render(): this entry has no text to show" + (f" (status: {status})" if status else ""))
+    return text, _realization_list(realizations)
 
 
 def render(doc_or_text_and_spans: Any, *, jupyter: bool | None = None) -> str | None:
-    """Highlight realization spans by category with displaCy's span style.
+    """Highlight realization spans by category in the entry's own text.
 
     Takes a ``Doc`` from the pipeline, a ``(text, realizations)`` pair, or a
     row of :func:`breakthrough_nlp.annotate` made with ``include_text=True``
-    (a Series or dict with ``text`` and ``realizations``). In a notebook
-    (or with ``jupyter=True``) the markup is displayed and ``None`` returned;
-    elsewhere (or with ``jupyter=False``) the HTML string is returned.
+    (a Series or dict with ``text`` and ``realizations``, also as read back
+    from CSV, JSONL or Parquet). The text is shown exactly as written, line
+    breaks included, escaped; each span's label and score are in its title.
+    In a notebook (or with ``jupyter=True``) the markup is displayed and
+    ``None`` returned; elsewhere (or with ``jupyter=False``) the HTML string
+    is returned.
     """
-    from spacy import displacy
+    text, realizations = _text_and_spans(doc_or_text_and_spans)
+    legend = "".join(f'<span style="background:{COLORS[label]}40;border-radius:.2rem;padding:0 .3rem;'
+                     f'margin-right:.3rem">{label}</span>'
+                     for label in SPAN_LABELS if any(css_label(r.get("label")) == label for r in realizations))
+    markup = ('<div class="breakthrough-render" style="line-height:1.6">'
+              + (f'<div style="font-size:.8em;margin-bottom:.3rem">{legend}</div>' if legend else "")
+              + '<div style="white-space:pre-wrap;overflow-wrap:anywhere">'
+              + highlight_html(text, realizations, inline_style=True) + "</div></div>")
+    if jupyter is None:
+        jupyter = spacy.util.is_in_jupyter()
+    if jupyter:
+        from IPython.display import HTML, display
 
-    doc = _as_doc(doc_or_text_and_spans)
-    options = {"spans_key": SPANS_KEY, "colors": COLORS}
-    with warnings.catch_warnings():
-        # An entry without realizations is ordinary; displaCy would warn about it.
-        warnings.filterwarnings("ignore", message=r".*\[W117\]")
-        return displacy.render(doc, style="span", options=options, jupyter=jupyter)
-
+        display(HTML(markup))
+        return None
+    return markup

@@ -61,7 +61,7 @@ spans = doc.spans["realizations"]
 pd.DataFrame({"label": [s.label_ for s in spans], "score": spans.attrs["scores"],
               "start": [s.start_char for s in spans], "end": [s.end_char for s in spans],
               "text": [s.text for s in spans]})"""),
-    ("md", "`render` highlights the realizations with displaCy's span style (in a notebook it displays; elsewhere it returns HTML):"),
+    ("md", "`render` shows the entry's own text with the realizations highlighted by category; hover a span for its label and score (in a notebook it displays; elsewhere it returns HTML):"),
     ("code", "breakthrough_nlp.render(doc)"),
     ("md", """\
 ## Why something was *not* marked

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import html as html_module
+import json
+import re
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -93,16 +97,46 @@ def test_realization_doc_offsets():
     assert widened.spans["realizations"][0].text == "every"
 
 
-def test_render_returns_displacy_span_html_outside_notebooks():
+def _shown_text(markup):
+    """The text a reader sees: the markup without tags, legend and marks' titles."""
+    body = markup.split('<div style="white-space:pre-wrap;overflow-wrap:anywhere">', 1)[1]
+    return html_module.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def test_render_returns_html_outside_notebooks():
     start, end = TEXT.index("every"), TEXT.index(" Odd") - 1
     html = render((TEXT, [{"start": start, "end": end, "label": "patterns", "score": 0.8}]), jupyter=False)
     assert isinstance(html, str)
-    assert 'class="spans"' in html
-    assert "patterns" in html
+    assert 'data-label="patterns"' in html and 'title="patterns 0.80"' in html
     assert COLORS["patterns"] in html
-    assert "resentful" in html
+    assert _shown_text(html) == TEXT
     row = pd.Series({"text": TEXT, "realizations": [{"start": 0, "end": 5, "label": "values", "score": 0.6}]})
     assert COLORS["values"] in render(row, jupyter=False)
+
+
+def test_render_shows_the_entry_exactly_and_escapes_everything():
+    # displaCy showed tokens with a space after each ("ca n't", "father .") and dropped line breaks;
+    # a label from a file went into its template unescaped.
+    text = "It's not the job.\r\n\r\n<script>alert('x')</script> & \"Dad's\" 60th \u2014 can't wait \U0001F602"
+    spans = [{"start": 0, "end": 16, "label": "patterns", "score": 0.7},
+             {"start": 21, "end": 29, "label": '<img src=x onerror="alert(1)">', "score": 0.5}]
+    html = render((text, spans), jupyter=False)
+    assert _shown_text(html) == text
+    assert "<script>" not in html and "<img" not in html
+    assert 'data-label="other"' in html  # an unknown label is shown as other
+
+
+def test_render_takes_rows_as_read_back_from_any_output_format(tmp_path):
+    spans = [{"start": 0, "end": 5, "label": "values", "score": 0.6},
+             {"start": 10, "end": 15, "label": "feelings", "score": 0.9}]
+    for realizations in (spans, np.array(spans, dtype=object), json.dumps(spans)):
+        for obj in (pd.Series({"text": TEXT, "realizations": realizations}), (TEXT, realizations)):
+            html = render(obj, jupyter=False)
+            assert html.count("<mark") == 2 and _shown_text(html) == TEXT
+    # A failed entry has no text: a clear error, not a TypeError from inside the tokenizer.
+    failed = pd.Series({"text": float("nan"), "realizations": "[]", "status": "error: entry 1: empty text"})
+    with pytest.raises(ValueError, match="no text to show .*empty text"):
+        render(failed, jupyter=False)
 
 
 def test_render_doc_from_the_pipeline(nlp):
