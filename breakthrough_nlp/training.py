@@ -417,6 +417,20 @@ def check_training_data(train: list[Record], dev: list[Record], cfg: TrainConfig
             f"the span labeler needs realization spans of at least two categories in the training split; "
             f"found only {next(iter(span_labels))!r}"
         )
+    if cfg.threshold_data == "train+dev":
+        Y = label_matrix(train)
+        for fit_idx, pred_idx in _writer_splits(train, range(len(train))):
+            thin = [f"{label} ({int(n)})" for label, n in zip(LABELS, Y[fit_idx].sum(axis=0)) if n < k]
+            if thin:
+                held = sorted({train[i].author or train[i].id for i in pred_idx})
+                raise ValueError(
+                    f"threshold_data='train+dev' scores the training entries by models that never saw their writer, "
+                    f"and each of those needs every label in at least {k} entries; without the writer(s) "
+                    f"{', '.join(map(str, held[:5]))}{' ...' if len(held) > 5 else ''} there are too few: "
+                    f"{', '.join(thin)}. Label more entries or writers, or tune thresholds on dev alone: "
+                    "`breakthrough-nlp train ... --config '{\"threshold_data\": \"dev\"}'` or "
+                    "TrainConfig(threshold_data=\"dev\")"
+                )
     if len({r.author or r.id for r in train}) < 2:
         warnings.warn(
             "the training split has one writer: held-out scores for threshold tuning are grouped by entry instead "

@@ -187,7 +187,8 @@ NOTEBOOKS["03-timelines"] = [
 # 03 · Timelines, treading water, and two indicators from the literature
 
 Breakthroughs often come "after weeks, months of treading water", and are noticed "looking back
-over the progress". The corpus has about a hundred writers with dated runs of 14–26 entries.
+over the progress". The corpus has 414 writers with dated runs of 7–26 entries (the 16 test
+writers have 13–24 each).
 `breakthrough_nlp.timeline` puts each writer's entries in date order and finds the
 **treading-water stretches**: maximal runs of consecutive entries with no breakthrough.
 
@@ -482,9 +483,9 @@ pd.DataFrame(diary)[["id", "date"]].iloc[[0, 1, 2, -1]].assign(
     opening=[diary[i]["text"][:45] for i in (0, 1, 2, -1)])"""),
     ("md", """\
 Note the dates: Pepys's "Jan. 1st" 1660 is stored as `1660-01-11`. The edition's dates are in the
-Gregorian calendar, ten days ahead of the Julian (Old Style) dates Pepys wrote, and the very first
-entry (a preface to the year) has none. Neither matters for a timeline; the undated entry is kept
-and sorted last.
+Gregorian calendar, ten days ahead of the Julian (Old Style) dates Pepys wrote, and two entries
+have none: the preface to 1660 and the summing-up between 1660 and 1661. Neither matters for a
+timeline; undated entries are kept and sorted last.
 
 ## Annotate all of it"""),
     ("code", """\

@@ -133,6 +133,23 @@ def test_training_data_that_cannot_be_trained_on_is_refused_before_fitting(corpu
         fit_pipeline(one_kind, dev)
 
 
+def test_thin_writer_folds_are_refused_before_fitting_with_the_fix(corpus_dir, monkeypatch):
+    # A lab's first small corpus passed every check, fitted, then failed with a message naming
+    # no label and no way out (threshold_data='train+dev' cross-fits over writers).
+    from breakthrough_nlp import training
+
+    train = read_jsonl(corpus_dir / "train.jsonl")[:300]
+    dev = read_jsonl(corpus_dir / "dev.jsonl")[:60]
+    solo = train[0].author
+    values_once = _relabel(train, changes=lambda r: {
+        "labels": [x for x in r.labels if x != "values"] + (["values"] if r.author == solo else []),
+        "spans": [s for s in r.spans if s["label"] != "values"]})
+    assert sum("values" in r.labels for r in values_once) >= 5
+    monkeypatch.setattr(training, "make_detector", lambda cfg: pytest.fail("fitted before refusing"))
+    with pytest.raises(ValueError, match=rf"without the writer\(s\) {solo}.*values \(0\).*threshold_data.*dev"):
+        fit_pipeline(values_once, dev)
+
+
 def test_threshold_data_must_be_known(corpus_dir):
     train = read_jsonl(corpus_dir / "train.jsonl")[:50]
     dev = read_jsonl(corpus_dir / "dev.jsonl")[:20]
