@@ -41,13 +41,14 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .training import TrainConfig, fit_pipeline, train  # noqa: F401
 
 
-def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
+if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise accept any name (DEFAULT_MODLE)
+    def __getattr__(name: str) -> object:
+        if name in _LAZY:
+            import importlib
 
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(f".{module}", __name__), attr)
-    raise AttributeError(f"module 'breakthrough_nlp' has no attribute {name!r}")
+            module, attr = _LAZY[name]
+            return getattr(importlib.import_module(f".{module}", __name__), attr)
+        raise AttributeError(f"module 'breakthrough_nlp' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

@@ -89,8 +89,9 @@ def _pieces(text: str, max_length: int) -> list[tuple[int, str]]:
     n = len(text)
     while n - start > max_length:
         window = text[start:start + max_length]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(". "), window.rfind(" "))
-        cut = cut + 1 if cut > max_length // 2 else max_length
+        # The last paragraph break in the window's second half, else line break, sentence end, space.
+        cuts = ((window.rfind(sep), len(sep)) for sep in ("\n\n", "\n", ". ", " "))
+        cut = next((c + n for c, n in cuts if c > max_length // 2), max_length)
         out.append((start, text[start:start + cut]))
         start += cut
     out.append((start, text[start:]))
@@ -192,16 +193,29 @@ def iter_annotations(
     """
     _check_args(nlp, batch_size, n_process)
     nlp = nlp or _default_nlp()
+    _spans_key(nlp)  # refuse an incomplete pipeline now, not in a worker
     if n_process > 1:
         return _iter_parallel(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process,
                               keep=keep, start=start)
     return _iter_serial(entries, nlp, text_key=text_key, batch_size=batch_size, keep=keep, start=start)
 
 
+def _spans_key(nlp: Language) -> str:
+    """Where the marker writes its spans; refuses a pipeline without both components running,
+    whose rows would show probabilities of 0 or no spans as if they were results."""
+    missing = [name for name in ("breakthrough_realizations", "breakthrough_categorizer")
+               if name not in nlp.pipe_names]
+    if missing:
+        raise ValueError(f"annotate needs the whole breakthrough pipeline; not running: {', '.join(missing)} "
+                         "(enable it, or call nlp() on texts yourself)")
+    return str(getattr(nlp.get_pipe("breakthrough_realizations"), "spans_key", SPANS_KEY))
+
+
 def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int, keep: tuple[str, ...],
                  start: int = 0) -> Iterator[dict[str, Any]]:
     """One process; entry indices count from ``start``."""
     max_len = nlp.max_length
+    spans_key = _spans_key(nlp)
 
     def jobs() -> Iterator[tuple[str, tuple[int, int, int]]]:
         for index, item in enumerate(_entries_from(entries), start):
@@ -232,7 +246,7 @@ def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int,
         for label in LABELS:
             acc["cats"][label] = max(acc["cats"][label], doc.cats.get(label, 0.0))
         acc["labels"].update(doc._.breakthroughs)
-        group = doc.spans.get(SPANS_KEY, [])
+        group = doc.spans.get(spans_key, [])
         scores = group.attrs.get("scores", []) if len(group) else []
         item = pending[0]
         original: str = item[text_key] if isinstance(item, Mapping) else item
@@ -353,7 +367,8 @@ def annotate(
     return df.rename(columns={text_key: "text"}) if include_text else df
 
 
-def annotate_frame(df: pd.DataFrame, *, text_column: str = "text", model: str | None = None) -> pd.DataFrame:
+def annotate_frame(df: pd.DataFrame, *, text_column: str = "text",
+                   model: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """pandas in, pandas out: ``df`` with the annotation columns appended.
 
     Made to run unchanged as a partition function, e.g. Dask's
@@ -365,7 +380,7 @@ def annotate_frame(df: pd.DataFrame, *, text_column: str = "text", model: str | 
     """
     if text_column not in df.columns:
         raise KeyError(f"annotate_frame: no column {text_column!r} in the frame (columns: {list(df.columns)})")
-    nlp = _default_nlp() if model is None else _cached_load(model)
+    nlp = _default_nlp() if model is None else _cached_load(os.fspath(model))
     records = [{"text": t} for t in df[text_column].tolist()]
     result = pd.DataFrame(list(iter_annotations(records, nlp)), columns=RESULT_COLUMNS, index=df.index)
     result = result.drop(columns=["entry_index", "id", "date", "author"])

@@ -92,6 +92,7 @@ class BreakthroughCategorizer:
         self.name = name
         self.span_agreement_override = probability_setting("span_agreement", span_agreement)
         self.span_agreement = 0.8 if self.span_agreement_override is None else self.span_agreement_override
+        self._stored_span_agreement = 0.8  # the trained value, kept in cfg.json whatever the config overrides
         self.spans_key = spans_key
         self.scorer = scorer
         self.model: Any = None  # a fitted scikit-learn estimator once trained or loaded
@@ -147,6 +148,14 @@ class BreakthroughCategorizer:
 
     def _set_annotations(self, docs: list[Doc]) -> list[Doc]:
         if any(self.spans_key not in doc.spans for doc in docs) and self._reads_spans():
+            has_marker = "breakthrough_realizations" in self.nlp.pipe_names
+            marker = self.nlp.get_pipe("breakthrough_realizations") if has_marker else None
+            other = getattr(marker, "spans_key", self.spans_key)
+            if other != self.spans_key:
+                raise ValueError(
+                    f"'{self.name}' reads doc.spans[{self.spans_key!r}] but the realization marker writes "
+                    f"doc.spans[{other!r}]: set components.{self.name}.spans_key to {other!r} as well"
+                )
             warnings.warn(
                 f"'{self.name}': the realization marker did not run on these docs (no doc.spans"
                 f"[{self.spans_key!r}]), and this model reads its spans as evidence, so the entry probabilities "
@@ -178,7 +187,8 @@ class BreakthroughCategorizer:
         return {
             "labels": list(LABELS),
             "thresholds": self.thresholds,
-            "span_agreement": self.span_agreement,
+            "span_agreement": (self.span_agreement if self.span_agreement_override is None
+                               else self._stored_span_agreement),
             "spans_key": self.spans_key,
             "meta": self.meta,
             "checksums": {"model": checksum},
@@ -220,6 +230,6 @@ class BreakthroughCategorizer:
             what=self.name
         )
         self.thresholds = {label: float(cfg["thresholds"][label]) for label in LABELS}
-        stored = float(cfg.get("span_agreement", self.span_agreement))
+        stored = self._stored_span_agreement = float(cfg.get("span_agreement", self.span_agreement))
         self.span_agreement = stored if self.span_agreement_override is None else self.span_agreement_override
         self.meta = cfg.get("meta", {})

@@ -93,7 +93,8 @@ class ReadOptions:
         try:
             codecs.lookup(self.encoding)
         except LookupError:
-            raise ValueError(f"unknown encoding {self.encoding!r} (for example utf-8, cp1252, latin-1, utf-16)") from None
+            raise ValueError(
+                f"unknown encoding {self.encoding!r} (for example utf-8, cp1252, latin-1, utf-16)") from None
         for name in COLUMN_DEFAULTS:
             if not column_names(getattr(self, f"{name}_column")):
                 raise ValueError(f"{name}_column names no column")
@@ -252,7 +253,8 @@ class _DateTally:
         n = len(self.unread)
         hint = (f"; {self.day_first_look} look day-first (13/04/2024): if the file writes dates day first, "
                 "rerun with --dayfirst, or other dates in it were read month first") if self.day_first_look else ""
-        warnings.warn(f"{self.source}: {n} date{'s' if n != 1 else ''} could not be read and {'is' if n == 1 else 'are'} kept as written "
+        verb = "is" if n == 1 else "are"
+        warnings.warn(f"{self.source}: {n} date{'s' if n != 1 else ''} could not be read and {verb} kept as written "
                       f"(first at {self.unread[0]}){hint}", InputWarning, stacklevel=2)
 
 

@@ -158,6 +158,7 @@ class RealizationMarker:
         # A threshold given in the config wins over the one stored at training time.
         self.threshold_override = probability_setting("threshold", threshold)
         self.threshold = 0.5 if self.threshold_override is None else self.threshold_override
+        self._stored_threshold = 0.5  # the trained value, kept in cfg.json whatever the config overrides
         self.spans_key = spans_key
         self.candidates_key = candidates_key
         self.use_context_rules = use_context_rules
@@ -511,7 +512,7 @@ class RealizationMarker:
 
     def _cfg(self) -> dict[str, Any]:
         return {
-            "threshold": self.threshold,
+            "threshold": self.threshold if self.threshold_override is None else self._stored_threshold,
             "join_threshold": self.join_threshold,
             "max_extend": self.max_extend,
             "extend_floor": self.extend_floor,
@@ -573,7 +574,7 @@ class RealizationMarker:
                     what=f"{self.name}/{part}"
                 )
             setattr(self, part, est)
-        stored = float(cfg.get("threshold", self.threshold))
+        stored = self._stored_threshold = float(cfg.get("threshold", self.threshold))
         self.threshold = stored if self.threshold_override is None else self.threshold_override
         self.join_threshold = float(cfg.get("join_threshold", self.join_threshold))
         self.max_extend = int(cfg.get("max_extend", self.max_extend))

@@ -42,6 +42,10 @@ def is_blank(text: str) -> bool:
     return not blank_spaces(text).strip()
 
 
+_BASE_SETTINGS = frozenset({"prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match",
+                            "rules", "faster_heuristics"})
+
+
 class JournalTokenizer:
     """spaCy's tokenizer with invisible separators read as spaces (see the module docstring)."""
 
@@ -70,6 +74,19 @@ class JournalTokenizer:
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
             yield self(text)
+
+    # The rest of spaCy's Tokenizer API is the wrapped tokenizer's: add_special_case, explain,
+    # and setting its rules (nlp.tokenizer.infix_finditer = ..., as spaCy's docs show) changes it.
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "base":  # not set yet (copy, unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.base, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _BASE_SETTINGS:
+            setattr(self.base, name, value)
+        else:
+            object.__setattr__(self, name, value)
 
     # Serialization is the wrapped tokenizer's: its rules are all there is to save.
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:

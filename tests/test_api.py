@@ -90,6 +90,17 @@ def test_entries_longer_than_max_length_are_annotated_in_pieces(nlp):
     assert max(df.loc[0, ["p_feelings", "p_patterns", "p_values"]]) > 0
 
 
+def test_long_entries_are_cut_at_paragraphs_before_sentences_before_words():
+    from breakthrough_nlp.api import _pieces
+
+    text = ("Rain all day and the bus was late again, so I walked home.\n\n"
+            "Driving home it hit me that every time I say yes to everything I end up burned out.")
+    # The cut used to be simply the last space: "... every time I say | yes to everything ...".
+    assert [p for _, p in _pieces(text, 100)] == [text[:text.index("Driving")], text[text.index("Driving"):]]
+    one_line = "First sentence here. Second one goes on for a while. Third is short and ends it."
+    assert [p for _, p in _pieces(one_line, 60)][0] == "First sentence here. Second one goes on for a while. "
+
+
 def test_annotate_frame_keeps_index_and_columns(nlp, monkeypatch):
     import breakthrough_nlp.api as api
 
@@ -219,3 +230,21 @@ def test_lone_surrogates_in_ids_authors_and_kept_text_do_not_stop_annotate(nlp):
     assert df.loc[0, "id"] == "a\\ud83d" and df.loc[0, "author"] == "\\udc80x"  # written as escapes
     assert df.loc[1, "text"] == "half \\ud83d"
     df.to_csv(io.StringIO())  # every cell can be written
+
+
+def test_annotate_refuses_a_pipeline_that_is_not_all_running(nlp):
+    # With the categorizer disabled, rows said p_* = 0.0 and status "ok", as if that were a result.
+    with nlp.select_pipes(disable=["breakthrough_categorizer"]):
+        with pytest.raises(ValueError, match="not running: breakthrough_categorizer"):
+            breakthrough_nlp.annotate(["Every time I say yes I end up burned out."], nlp)
+
+
+def test_a_renamed_spans_key_is_followed_or_refused():
+    key = {"components.breakthrough_realizations.spans_key": "insights"}
+    both = breakthrough_nlp.load(config={**key, "components.breakthrough_categorizer.spans_key": "insights"})
+    text = "Every time I say yes to everything I end up burned out and resentful."
+    df = breakthrough_nlp.annotate([text], both)
+    assert df.loc[0, "n_realizations"] == len(both(text).spans["insights"]) == 1
+    marker_only = breakthrough_nlp.load(config=key)
+    with pytest.raises(ValueError, match=r"reads doc.spans\['realizations'\] but the realization marker writes"):
+        marker_only(text)

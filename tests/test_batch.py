@@ -280,3 +280,9 @@ def test_author_from_folder_fills_empty_author_cells_and_encoding_option(tmp_pat
     df = pd.read_json(out, lines=True, dtype=False)
     assert list(df["author"]) == ["p01", "p02"]
     assert list(df["text"]) == ["Caf\u00e9 with p01.", "Caf\u00e9 with p02."]
+
+
+def test_python_dash_m_runs_the_command():
+    out = subprocess.run([sys.executable, "-m", "breakthrough_nlp", "--version"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout.startswith("breakthrough-nlp ")

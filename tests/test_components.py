@@ -183,3 +183,20 @@ def test_a_doc_run_again_is_read_with_its_new_sentences(nlp):
         nlp(doc)
     nlp(doc)
     assert [s.text for s in doc.spans["realizations"]] == fresh
+
+
+def test_the_tokenizer_keeps_spacys_tokenizer_api():
+    import spacy
+    from spacy.util import compile_infix_regex
+
+    from breakthrough_nlp.tokenizer import JournalTokenizer
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = JournalTokenizer(nlp.tokenizer)
+    assert [t.text for t in nlp("a well-known self-doubt")] == ["a", "well", "-", "known", "self", "-", "doubt"]
+    # Setting a rule the way spaCy's docs show used to do nothing, without an error.
+    nlp.tokenizer.infix_finditer = compile_infix_regex([x for x in nlp.Defaults.infixes if "-" not in x]).finditer
+    assert [t.text for t in nlp("a well-known self-doubt")] == ["a", "well-known", "self-doubt"]
+    nlp.tokenizer.add_special_case("gonna", [{"ORTH": "gon"}, {"ORTH": "na"}])
+    assert [t.text for t in nlp("gonna\u200bcry")] == ["gon", "na", "\u200b", "cry"]
+    assert nlp.tokenizer.explain("gonna")[0] == ("SPECIAL-1", "gon")

@@ -266,3 +266,18 @@ def test_models_from_newer_scikit_learn_get_new_constructor_defaults():
     del clf.__dict__["C"]  # as if the saving version had no such parameter
     model_io._fill_new_params(clf)
     assert clf.C == 1.0 and clf.predict_proba([[0.5]]).shape == (1, 2)
+
+
+def test_saving_a_pipeline_loaded_with_overrides_keeps_the_trained_values(tmp_path):
+    # cfg.json used to receive the override, so the tuned threshold was lost for good.
+    shipped = breakthrough_nlp.load()
+    tuned = shipped.get_pipe("breakthrough_realizations").threshold
+    agreement = shipped.get_pipe("breakthrough_categorizer").span_agreement
+    breakthrough_nlp.load(span_threshold=0.9,
+                          config={"components.breakthrough_categorizer.span_agreement": 0.99}).to_disk(tmp_path / "m")
+    again = breakthrough_nlp.load(tmp_path / "m")
+    assert again.get_pipe("breakthrough_realizations").threshold == 0.9  # the saved config keeps the override
+    plain = breakthrough_nlp.load(tmp_path / "m", config={"components.breakthrough_realizations.threshold": None,
+                                                          "components.breakthrough_categorizer.span_agreement": None})
+    assert plain.get_pipe("breakthrough_realizations").threshold == tuned
+    assert plain.get_pipe("breakthrough_categorizer").span_agreement == agreement
