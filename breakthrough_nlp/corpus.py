@@ -27,12 +27,18 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @dataclass
 class Problem:
+    """One problem in a corpus: file and line (for records given in memory, ``<what>`` and the
+    0-based position), the message, and the entry's id when it has one."""
+
     file: str
     line: int
     message: str
+    entry_id: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        where = f"{self.file} item {self.line}" if self.file.startswith("<") else f"{self.file}:{self.line}"
+        entry = f" (id {self.entry_id!r})" if self.entry_id else ""
+        return f"{where}{entry}: {self.message}"
 
 
 @dataclass
@@ -63,13 +69,14 @@ class CorpusError(ValueError):
 def _check_entry(obj: Any, file: str, line: int, seen_ids: dict[str, str]) -> list[Problem]:
     p: list[Problem] = []
 
+    eid = obj.get("id") if isinstance(obj, dict) else None
+
     def bad(msg: str) -> None:
-        p.append(Problem(file, line, msg))
+        p.append(Problem(file, line, msg, eid if isinstance(eid, str) else None))
 
     if not isinstance(obj, dict):
         bad(f"expected a JSON object, got {type(obj).__name__}")
         return p
-    eid = obj.get("id")
     if not isinstance(eid, str) or not eid:
         bad("missing or empty 'id'")
     elif eid in seen_ids:
@@ -92,6 +99,9 @@ def _check_entry(obj: Any, file: str, line: int, seen_ids: dict[str, str]) -> li
     if author is not None and not isinstance(author, str):
         bad(f"'author' must be a string or null, got {type(author).__name__}")
     _near_misses(obj, FIELDS, "", bad)
+    for key in ("labels", "spans"):
+        if key not in obj:  # a file keeping its gold under other names would evaluate as "nothing labelled"
+            bad(f"no {key!r} field (an entry without any has \"{key}\": [])")
     labels = obj.get("labels", [])
     if not isinstance(labels, list):
         bad("'labels' must be a list")
@@ -167,6 +177,10 @@ def _check_extents(obj: dict[str, Any], key: str, what: str, text: str,
         frag = text[start:end]
         if frag != frag.strip():
             bad(f"{where}: {what} has leading or trailing whitespace")
+        for edge, inside in ((start, "starts"), (end, "ends")):
+            if 0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum():
+                bad(f"{where}: {what} {inside} inside a word ({text[max(0, edge - 8):edge]!r}|"
+                    f"{text[edge:edge + 8]!r}); are the offsets counted in characters?")
         good.append((k, s))
     return good
 

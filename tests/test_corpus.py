@@ -139,12 +139,12 @@ def test_validator_reports_every_problem_with_file_and_line(tmp_path):
     bad.write_text("\n".join(json.dumps(r) for r in rows) + "\n{not json\n", encoding="utf-8")
     problems = validate(bad)
     text = "\n".join(map(str, problems))
-    assert f"{bad}:2: duplicate id 'a'" in text
-    assert f"{bad}:3:" in text and "outside the text" in text
-    assert f"{bad}:4:" in text and "whitespace" in text
-    assert f"{bad}:5:" in text and "not in the entry's labels" in text
-    assert f"{bad}:6:" in text and "unknown label 'joy'" in text
-    assert f"{bad}:7:" in text and "not an ISO date" in text
+    assert f"{bad}:2 (id 'a'): duplicate id 'a'" in text
+    assert f"{bad}:3 (id 'b'):" in text and "outside the text" in text
+    assert f"{bad}:4 (id 'c'):" in text and "whitespace" in text
+    assert f"{bad}:5 (id 'd'):" in text and "not in the entry's labels" in text
+    assert f"{bad}:6 (id 'e'):" in text and "unknown label 'joy'" in text
+    assert f"{bad}:7 (id 'f'):" in text and "not an ISO date" in text
     assert f"{bad}:8:" in text and "malformed JSON" in text
     with pytest.raises(CorpusError) as err:
         read_jsonl(bad)
@@ -176,7 +176,9 @@ def test_validator_checks_decoys_types_and_dates_without_crashing(tmp_path):
     ]
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b"\xef\xbb\xbf" + "\n".join(json.dumps(r) for r in rows).encode("utf-8") + b"\n")
-    text_of = {p.line: str(p) for p in validate(bad)}
+    text_of: dict[int, str] = defaultdict(str)
+    for p in validate(bad):
+        text_of[p.line] += f"{p} | "
     assert "'labels' must be a list of strings" in text_of[1]
     assert "'decoys' must be a list" in text_of[2]
     assert "decoy 0: start/end must be integers" in text_of[3]
@@ -196,13 +198,31 @@ def test_validator_checks_decoys_types_and_dates_without_crashing(tmp_path):
     assert [str(p) for p in validate(empty)] == [f"{empty}:0: the file holds no entries"]
 
 
+def test_validator_flags_missing_gold_fields_and_spans_inside_words(tmp_path):
+    text = "Every time I skip lunch I snap at the kids by four o'clock."
+    rows = [
+        {"id": "gold-elsewhere", "text": text, "gold": ["patterns"]},  # evaluated as "nothing labelled" before
+        {"id": "off-by-3", "text": text, "labels": ["patterns"], "spans": [{"start": 0, "end": 55, "label": "patterns"}]},
+        {"id": "late-start", "text": text, "labels": ["patterns"], "spans": [{"start": 2, "end": 58, "label": "patterns"}]},
+        {"id": "fine", "text": text, "labels": ["patterns"], "spans": [{"start": 0, "end": 58, "label": "patterns"}]},
+    ]
+    f = tmp_path / "c.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    found = [str(p) for p in validate(f)]
+    assert f"{f}:1 (id 'gold-elsewhere'): no 'labels' field (an entry without any has \"labels\": [])" in found
+    assert f"{f}:1 (id 'gold-elsewhere'): no 'spans' field (an entry without any has \"spans\": [])" in found
+    assert any(p.startswith(f"{f}:2 (id 'off-by-3'): span 0: span ends inside a word") for p in found)
+    assert any(p.startswith(f"{f}:3 (id 'late-start'): span 0: span starts inside a word") for p in found)
+    assert not any(":4 " in p for p in found)
+
+
 def test_records_may_be_given_as_mappings_and_are_validated(nlp, corpus_dir):
     import breakthrough_nlp
 
     rows = [json.loads(line) for line in (corpus_dir / "test.jsonl").read_text(encoding="utf-8").splitlines()[:20]]
     expected = breakthrough_nlp.evaluate(nlp, read_jsonl(corpus_dir / "test.jsonl")[:20])
     assert breakthrough_nlp.evaluate(nlp, rows) == expected
-    with pytest.raises(CorpusError, match="<records>:1: unknown label 'joy'"):
+    with pytest.raises(CorpusError, match=rf"<records> item 1 \(id '{rows[1]['id']}'\): unknown label 'joy'"):
         breakthrough_nlp.evaluate(nlp, [rows[0], dict(rows[1], labels=["joy"])])
 
 
