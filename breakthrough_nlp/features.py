@@ -10,6 +10,7 @@ vocabulary on disk, and they follow scikit-learn's estimator contract (``clone``
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -258,12 +259,32 @@ def _context_names() -> list[str]:
     return [c.lower() for c in CATEGORIES]
 
 
+_SCOPES: "weakref.WeakKeyDictionary[Doc, tuple[Any, np.ndarray, np.ndarray, np.ndarray, int]]" = (
+    weakref.WeakKeyDictionary())
+
+
+def _scope_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The doc's modifier scopes sorted by start (starts, ends, category index) and the longest scope,
+    built once per set of modifiers so a unit's lookup is a binary search, not a scan of every modifier."""
+    mods = doc.user_data.get(CONTEXT_KEY, ())
+    hit = _SCOPES.get(doc)
+    if hit is None or hit[0] is not mods:
+        rows = sorted((ss, se, CATEGORIES.index(c)) for c, _ms, _me, ss, se in mods if c in CATEGORIES)
+        arr = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        longest = int((arr[:, 1] - arr[:, 0]).max()) if len(arr) else 0
+        hit = _SCOPES[doc] = (mods, arr[:, 0], arr[:, 1], arr[:, 2], longest)
+    return hit[1], hit[2], hit[3], hit[4]
+
+
 def _context_flags(doc: Doc, start: int, end: int) -> np.ndarray:
     """1.0 per ConText category whose modifier scope overlaps tokens [start, end)."""
     flags = np.zeros(len(CATEGORIES), dtype=np.float64)
-    for category, _ms, _me, scope_start, scope_end in doc.user_data.get(CONTEXT_KEY, ()):
-        if scope_start < end and start < scope_end and category in CATEGORIES:
-            flags[CATEGORIES.index(category)] = 1.0
+    starts, ends, cats, longest = _scope_index(doc)
+    # A scope overlapping [start, end) starts before ``end`` and, being at most ``longest`` long, after
+    # ``start - longest``.
+    lo, hi = np.searchsorted(starts, start - longest, side="right"), np.searchsorted(starts, end, side="left")
+    near = slice(lo, hi)
+    flags[cats[near][ends[near] > start]] = 1.0
     return flags
 
 

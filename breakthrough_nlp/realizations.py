@@ -137,6 +137,27 @@ def boundary_options(group: Sequence[Span]) -> list[tuple[int, int]]:
     return opts or [(first.start, last.end)]
 
 
+_NEAR_INDEX: dict[int, tuple[list[Modifier], np.ndarray, np.ndarray, int]] = {}
+
+
+def _near(mods: list[Modifier], start: int, end: int) -> list[Modifier]:
+    """The modifiers, in their order, that can bear on the unit [start, end) in ``_context_reason``:
+    those starting after ``start - 3 - longest`` and at most at ``end + 1``. A long text has
+    thousands of modifiers; scanning all of them for every sentence made it quadratic."""
+    if len(mods) < 32:
+        return mods
+    hit = _NEAR_INDEX.get(id(mods))
+    if hit is None or hit[0] is not mods:
+        order = np.argsort([m.start for m in mods], kind="stable")
+        hit = (mods, np.asarray([mods[i].start for i in order]), order, max(m.end - m.start for m in mods))
+        _NEAR_INDEX.clear()  # one text at a time: keep no old lists alive
+        _NEAR_INDEX[id(mods)] = hit
+    _, starts, order, longest = hit
+    lo = np.searchsorted(starts, start - 3 - longest, side="right")
+    hi = np.searchsorted(starts, end + 1, side="right")
+    return [mods[i] for i in sorted(order[lo:hi].tolist())]
+
+
 class RealizationMarker:
     """The ``breakthrough_realizations`` pipe."""
 
@@ -227,7 +248,7 @@ class RealizationMarker:
         if not mods:
             return None
         anchors = token_info(doc).cue_positions(start, end).tolist() or [start]
-        for m in mods:
+        for m in _near(mods, start, end):
             if m.category == "ASKED":
                 # A question: the unit ends at (or right before) the question mark.
                 if m.scope_start <= start and m.start >= end - 1 and m.start <= end + 1:
