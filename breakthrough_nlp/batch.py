@@ -133,10 +133,17 @@ class _ChunkStore:
         path.write_text(json.dumps(settings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _csv_cell(row: dict[str, Any]) -> dict[str, Any]:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(row: dict[str, Any], excel: bool = False) -> dict[str, Any]:
     out = dict(row)
     out["labels"] = ";".join(row["labels"])
     out["realizations"] = json.dumps(row["realizations"], ensure_ascii=False)
+    if excel:  # a cell Excel would run as a formula (a journal line "=cmd|..."), quoted with ' as OWASP advises
+        for key, value in out.items():
+            if isinstance(value, str) and value.startswith(_FORMULA_START):
+                out[key] = "'" + value
     return out
 
 
@@ -144,8 +151,12 @@ def _tmp_path(out: Path) -> Path:
     return out.with_name(f".{out.name}.tmp")
 
 
-def _assemble(store: _ChunkStore, out: Path, kind: str, columns: list[str]) -> None:
-    """Write the final output from the chunks under a temporary name, then rename it."""
+def _assemble(store: _ChunkStore, out: Path, kind: str, columns: list[str], excel: bool = False) -> None:
+    """Write the final output from the chunks under a temporary name, then rename it.
+
+    ``excel``: a CSV for Excel: UTF-8 with a byte-order mark (else Excel reads it as cp1252)
+    and formula-like cells prefixed with ``'``, so a text no longer indexes its offsets exactly.
+    """
     tmp = _tmp_path(out)
     if kind == "jsonl":
         with tmp.open("w", encoding="utf-8") as fh:
@@ -155,11 +166,11 @@ def _assemble(store: _ChunkStore, out: Path, kind: str, columns: list[str]) -> N
     elif kind == "csv":
         import csv
 
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
+        with tmp.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
             for rows in store.rows():
-                writer.writerows(_csv_cell(r) for r in rows)
+                writer.writerows(_csv_cell(r, excel) for r in rows)
     else:
         _write_parquet(store, tmp, columns)
     os.replace(tmp, out)
@@ -244,6 +255,7 @@ def run_annotate(
     trusted: bool = False,
     include_text: bool = False,
     author_from: str | None = None,
+    excel: bool = False,
 ) -> int:
     """Annotate ``inputs`` into ``output``; return 0 when every entry is ok, 1 otherwise.
 
@@ -252,6 +264,8 @@ def run_annotate(
     """
     out = Path(output)
     kind = output_kind(out)
+    if excel and kind != "csv":
+        raise ValueError("--excel is for .csv output")
     if kind == "parquet":
         _require_pyarrow()
     _check_author_from(author_from)  # now, not when the first entry is read
@@ -319,7 +333,7 @@ def run_annotate(
         store.dir.mkdir(parents=True)
     ok += sum(prior)
     failed += len(prior) - sum(prior)
-    _assemble(store, out, kind, columns)
+    _assemble(store, out, kind, columns, excel)
     store.remove()
     elapsed = time.perf_counter() - t0
     total = ok + failed

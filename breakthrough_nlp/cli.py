@@ -36,6 +36,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         trusted=args.trusted,
         include_text=args.include_text,
         author_from=args.author_from,
+        excel=args.excel,
     )
 
 
@@ -138,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--author-from", choices=["file", "folder"], default=None,
                    help="fill a missing author with the entry's file name or its folder's name "
                         "(one file or one folder per participant)")
+    p.add_argument("--excel", action="store_true",
+                   help="a .csv for Excel: with a byte-order mark, and cells that would run as formulas "
+                        "(=, +, -, @) prefixed with '")
     p.add_argument("--include-text", action="store_true",
                    help="add a text column: each entry's text as read, which the realization offsets index")
     p.set_defaults(func=_cmd_annotate)

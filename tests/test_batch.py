@@ -286,3 +286,15 @@ def test_python_dash_m_runs_the_command():
     out = subprocess.run([sys.executable, "-m", "breakthrough_nlp", "--version"], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0 and out.stdout.startswith("breakthrough-nlp ")
+
+
+def test_excel_csv_has_a_bom_and_no_formulas(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "=1+1", "text": "=HYPERLINK(\"http://x\") caf\u00e9 day."}) + "\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["annotate", str(src), "-o", str(out), "--quiet", "--include-text", "--excel"]) == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    df = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert df.loc[0, "id"] == "'=1+1" and df.loc[0, "text"] == "'=HYPERLINK(\"http://x\") caf\u00e9 day."
+    assert main(["annotate", str(src), "-o", str(tmp_path / "o.jsonl"), "--quiet", "--excel"]) == 2
