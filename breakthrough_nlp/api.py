@@ -29,8 +29,16 @@ RESULT_COLUMNS = [
 
 
 def default_model_path() -> Path:
-    """Where the shipped model lives once the package is installed."""
-    resource = files("breakthrough_nlp.models").joinpath(DEFAULT_MODEL)
+    """Where the shipped model lives: in the installed package, or in ``models/`` of a checkout
+    that is imported without being installed."""
+    try:
+        resource = files("breakthrough_nlp.models").joinpath(DEFAULT_MODEL)
+    except ModuleNotFoundError:
+        checkout = Path(__file__).resolve().parents[1] / "models" / DEFAULT_MODEL
+        if (checkout / "config.cfg").exists():
+            return checkout
+        raise OSError(f"The shipped model '{DEFAULT_MODEL}' is not installed: install breakthrough-nlp "
+                      "(pip install .), or pass a model folder to load().") from None
     with as_file(resource) as path:
         if not (Path(path) / "config.cfg").exists():
             raise OSError(
@@ -288,8 +296,9 @@ def _iter_parallel(entries: Any, nlp: Language, *, text_key: str, batch_size: in
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER_NLP
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    # The platform's (or the user's) start method: fork on Linux up to Python 3.13, spawn on macOS,
+    # where forking after NumPy's libraries are loaded is unsafe, and on Windows.
+    ctx = mp.get_context()
     initargs: tuple[Language | None]
     if ctx.get_start_method() == "fork":
         _WORKER_NLP, initargs = nlp, (None,)

@@ -231,7 +231,8 @@ print(nlp("Every time I say yes to everything I end up burned out.")._.breakthro
 def test_annotate_with_spawned_workers(nlp, monkeypatch):
     import multiprocessing as mp
 
-    monkeypatch.setattr(mp, "get_all_start_methods", lambda: ["spawn"])  # what Windows has
+    spawn = mp.get_context("spawn")  # what Windows and macOS use
+    monkeypatch.setattr(mp, "get_context", lambda method=None: spawn)
     texts = ["Every time I say yes to everything I end up burned out.", "Rain all day."] * 2
     spawned = breakthrough_nlp.annotate(texts, nlp, n_process=2, batch_size=1)
     serial = breakthrough_nlp.annotate(texts, nlp)
