@@ -279,6 +279,12 @@ def _scope_index(doc: Doc) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
 def _context_flags(doc: Doc, start: int, end: int) -> np.ndarray:
     """1.0 per ConText category whose modifier scope overlaps tokens [start, end)."""
     flags = np.zeros(len(CATEGORIES), dtype=np.float64)
+    mods = doc.user_data.get(CONTEXT_KEY, ())
+    if len(mods) < 32:  # an ordinary entry: a scan is cheaper than the index
+        for category, _ms, _me, scope_start, scope_end in mods:
+            if scope_start < end and start < scope_end and category in CATEGORIES:
+                flags[CATEGORIES.index(category)] = 1.0
+        return flags
     starts, ends, cats, longest = _scope_index(doc)
     # A scope overlapping [start, end) starts before ``end`` and, being at most ``longest`` long, after
     # ``start - longest``.
