@@ -135,6 +135,11 @@ def _encoding_of(data: bytes, opts: ReadOptions) -> str:
     return "utf-8-sig" if codecs.lookup(opts.encoding).name == "utf-8" else opts.encoding
 
 
+def _file_encoding(path: Path, opts: ReadOptions) -> str:
+    with path.open("rb") as fh:
+        return _encoding_of(fh.read(4), opts)
+
+
 def _wide(encoding: str) -> bool:
     """UTF-16/32: NUL bytes are normal and lines cannot be split as bytes."""
     return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
@@ -385,7 +390,7 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
-    encoding = _encoding_of(path.read_bytes()[:4], opts)
+    encoding = _file_encoding(path, opts)
     source = str(path)
     first = re.match(r"[^\r\n]*", text.lstrip("\r\n")).group()  # type: ignore[union-attr]
     skip = 0
@@ -448,7 +453,8 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     while True:
         try:
             record = next_record()
-            misquoted = base + rows.line_num > start and len(record) > len(header)  # a quote swallowed lines
+            # A record over several lines with text beyond the header's columns: a quote swallowed lines.
+            misquoted = base + rows.line_num > start and any(c.strip() for c in record[len(header):])
         except StopIteration:
             break
         except csv.Error:
@@ -664,7 +670,7 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
     if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
-    encoding = _encoding_of(path.read_bytes()[:4], opts)
+    encoding = _file_encoding(path, opts)
     sections: list[tuple[str | None, int, int, int]] = []  # date, heading line, start, end
     date: str | None = None
     heading_line, start = 1, _front_matter_end(text)

@@ -355,7 +355,7 @@ def test_csv_stray_quote_mid_file_and_unquoted_tsv_are_read_as_written(tmp_path)
 
 
 def test_csv_well_formed_quotes_are_read_without_warnings(tmp_path):
-    p = _write(tmp_path / "ok.csv", 'id,text\na,"two\nlines"\nb,"a, b"\nc,say ""hi""\nd,"last ""one"""\n')
+    p = _write(tmp_path / "ok.csv", 'id,text\na,"two\nlines",\nb,"a, b"\nc,say ""hi""\nd,"last ""one"""\n')
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = entries(p)
