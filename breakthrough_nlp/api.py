@@ -201,29 +201,29 @@ def iter_annotations(
     """
     _check_args(nlp, batch_size, n_process)
     nlp = nlp or _default_nlp()
-    _spans_key(nlp)  # refuse an incomplete pipeline now, not in a worker
+    _check_running(nlp)  # refuse an incomplete pipeline now, not in a worker
     if n_process > 1:
         return _iter_parallel(entries, nlp, text_key=text_key, batch_size=batch_size, n_process=n_process,
                               keep=keep, start=start)
     return _iter_serial(entries, nlp, text_key=text_key, batch_size=batch_size, keep=keep, start=start)
 
 
-def _spans_key(nlp: Language) -> str:
-    """Where the marker writes its spans; refuses a pipeline without both components running,
-    whose rows would show probabilities of 0 or no spans as if they were results."""
-    missing = [name for name in ("breakthrough_realizations", "breakthrough_categorizer")
-               if name not in nlp.pipe_names]
+PIPELINE = ("breakthrough_sentencizer", "breakthrough_realizations", "breakthrough_categorizer")
+
+
+def _check_running(nlp: Language) -> None:
+    """Refuse a pipeline that is missing a component (or has one disabled): its rows would show
+    probabilities of 0, no spans or spans from unsegmented text as if they were results."""
+    missing = [name for name in PIPELINE if name not in nlp.pipe_names]
     if missing:
         raise ValueError(f"annotate needs the whole breakthrough pipeline; not running: {', '.join(missing)} "
                          "(enable it, or call nlp() on texts yourself)")
-    return str(getattr(nlp.get_pipe("breakthrough_realizations"), "spans_key", SPANS_KEY))
 
 
 def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int, keep: tuple[str, ...],
                  start: int = 0) -> Iterator[dict[str, Any]]:
     """One process; entry indices count from ``start``."""
     max_len = nlp.max_length
-    spans_key = _spans_key(nlp)
 
     def jobs() -> Iterator[tuple[str, tuple[int, int, int]]]:
         for index, item in enumerate(_entries_from(entries), start):
@@ -254,7 +254,7 @@ def _iter_serial(entries: Any, nlp: Language, *, text_key: str, batch_size: int,
         for label in LABELS:
             acc["cats"][label] = max(acc["cats"][label], doc.cats.get(label, 0.0))
         acc["labels"].update(doc._.breakthroughs)
-        group = doc.spans.get(spans_key, [])
+        group = doc.spans.get(SPANS_KEY, [])
         scores = group.attrs.get("scores", []) if len(group) else []
         item = pending[0]
         original: str = item[text_key] if isinstance(item, Mapping) else item

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .api import RESULT_COLUMNS, iter_annotations, load, writable
 from .labels import LABELS
-from .readers import Entry, ReadOptions, read_entries
+from .readers import FORMATS, Entry, ReadOptions, is_output_table, read_entries
 
 if TYPE_CHECKING:
     from .realizations import RealizationMarker
@@ -273,9 +273,15 @@ def run_annotate(
         raise FileNotFoundError(f"output folder {out.parent} does not exist")
     if out.is_dir():
         raise IsADirectoryError(f"output {out} is a folder; name a .csv, .parquet or .jsonl file")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     for inp in inputs:
         if Path(inp).is_file() and out.exists() and os.path.samefile(inp, out):
             raise ValueError(f"output {out} is one of the inputs; writing it would overwrite the journal")
+        inside = Path(inp).is_dir() and Path(inp).resolve() in out.resolve().parents
+        if inside and out.is_file() and not is_output_table(out) and out.suffix.lower() != ".parquet":
+            raise ValueError(f"output {out} is a file in the input folder {inp} that this library did not write; "
+                             "writing it would overwrite it: choose another output name")
     opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors, encoding)
     store = _ChunkStore(out)
     if store.exists() and not resume:

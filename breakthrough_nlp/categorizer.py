@@ -30,7 +30,7 @@ from spacy.util import registry
 
 from . import model_io
 from .extensions import register_extensions
-from .labels import LABELS, SPANS_KEY, probability_setting
+from .labels import LABELS, SPANS_KEY, fixed_key, probability_setting
 
 LABEL_SOURCES_KEY = "breakthrough_nlp.label_sources"
 
@@ -70,6 +70,7 @@ def make_categorizer(
     :func:`breakthrough_nlp.model_io.trusting`).
     """
     model_io.warn_config_trust(trusted, name)
+    fixed_key("spans_key", spans_key, SPANS_KEY)
     return BreakthroughCategorizer(
         nlp, name, span_agreement=span_agreement, spans_key=spans_key, scorer=scorer
     )
@@ -148,14 +149,6 @@ class BreakthroughCategorizer:
 
     def _set_annotations(self, docs: list[Doc]) -> list[Doc]:
         if any(self.spans_key not in doc.spans for doc in docs) and self._reads_spans():
-            has_marker = "breakthrough_realizations" in self.nlp.pipe_names
-            marker = self.nlp.get_pipe("breakthrough_realizations") if has_marker else None
-            other = getattr(marker, "spans_key", self.spans_key)
-            if other != self.spans_key:
-                raise ValueError(
-                    f"'{self.name}' reads doc.spans[{self.spans_key!r}] but the realization marker writes "
-                    f"doc.spans[{other!r}]: set components.{self.name}.spans_key to {other!r} as well"
-                )
             warnings.warn(
                 f"'{self.name}': the realization marker did not run on these docs (no doc.spans"
                 f"[{self.spans_key!r}]), and this model reads its spans as evidence, so the entry probabilities "

@@ -19,6 +19,16 @@ JOINED = "joined to a neighbouring realization"
 NOT_REJECTED = frozenset({ACCEPTED, BELOW_THRESHOLD, JOINED})
 
 
+def fixed_key(setting: str, value: str, expected: str) -> str:
+    """The ``doc.spans`` keys are part of the API: the categorizer's features, ``annotate``, ``render``
+    and ``evaluate`` read them by name, so a renamed key would leave them reading nothing."""
+    if value != expected:
+        raise ValueError(f"{setting} is fixed to {expected!r} (got {value!r}): the categorizer, annotate, render "
+                         f"and evaluate read doc.spans[{expected!r}]; copy the spans to another key after the "
+                         "pipeline if you need one")
+    return value
+
+
 def probability_setting(name: str, value: float | None) -> float | None:
     """A component setting that is a probability: a float strictly between 0 and 1, or None."""
     if value is None:

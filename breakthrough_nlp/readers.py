@@ -101,8 +101,10 @@ class ReadOptions:
 
 
 def column_names(spec: str) -> list[str]:
-    """The names a column option tries, in order: ``"text, entry"`` -> ``["text", "entry"]``."""
-    return [n.strip() for n in str(spec).split(",") if n.strip()]
+    """The names a column option tries, in order: ``"text, entry"`` -> ``["text", "entry"]``; the
+    whole option first, so that a column whose name holds a comma can still be named."""
+    parts = [n.strip() for n in str(spec).split(",") if n.strip()]
+    return [str(spec).strip()] + parts if len(parts) > 1 else parts
 
 
 def _pick(keys: Collection[str], spec: str) -> list[str]:
@@ -123,8 +125,18 @@ def _pick(keys: Collection[str], spec: str) -> list[str]:
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _ENCODING_HINT = "name the file's encoding with --encoding (Excel on Windows: cp1252), or use --encoding-errors replace"
-# Bytes that did not decode, kept as lone surrogates (errors="surrogateescape") until the entry holding them is known.
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+# Bytes that did not decode, kept as lone surrogates (U+DC00 + byte, like errors="surrogateescape", but for
+# every codec: UTF-16/32 too) until the entry holding them is known.
+_ESCAPED_BYTE = re.compile("[\udc00-\udcff]")
+
+
+def _escape_bytes(e: UnicodeError) -> tuple[str, int]:
+    assert isinstance(e, UnicodeDecodeError)
+    return "".join(chr(0xDC00 + b) for b in e.object[e.start:e.end]), e.end
+
+
+codecs.register_error("breakthrough_nlp.escape", _escape_bytes)
+_LINE_END = re.compile(r"\r\n|\r|\n")  # line breaks as the csv module counts them
 
 
 def _encoding_of(data: bytes, opts: ReadOptions) -> str:
@@ -158,12 +170,12 @@ def _decode(data: bytes, source: str, opts: ReadOptions, where: str = "",
     except UnicodeDecodeError as e:
         loc = f" {where}" if where else ""
         if opts.encoding_errors == "replace":
-            n = len(_ESCAPED_BYTE.findall(data.decode(encoding, errors="surrogateescape")))
+            n = len(_ESCAPED_BYTE.findall(data.decode(encoding, errors="breakthrough_nlp.escape")))
             warnings.warn(f"{source}{loc}: {n} byte{'s' if n != 1 else ''} that {'is' if n == 1 else 'are'} not "
                           f"{_label(encoding)} replaced with U+FFFD", InputWarning, stacklevel=2)
             return data.decode(encoding, errors="replace"), None
-        if lenient and not _wide(encoding):
-            return data.decode(encoding, errors="surrogateescape"), None
+        if lenient:
+            return data.decode(encoding, errors="breakthrough_nlp.escape"), None
         return None, f"invalid {_label(encoding)} in {source}{loc} at byte offset {e.start} ({_ENCODING_HINT})"
 
 
@@ -212,7 +224,7 @@ def _str_or_none(value: Any) -> str | None:
     return text if text.strip() else None
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![0-9])")
 _DAY_FIRST_LOOK = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 
 
@@ -314,7 +326,7 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         yield Entry(text=None, source=str(path), locator="file", error=problem)
         return
     if _wide(_encoding_of(data, opts)):  # UTF-16/32: lines cannot be split as bytes, so decode it whole
-        whole, err = _decode(data, str(path), opts)
+        whole, err = _decode(data, str(path), opts, lenient=True)  # a bad sequence fails its own line below
         if whole is None:
             yield Entry(text=None, source=str(path), locator="file", error=err)
             return
@@ -397,11 +409,13 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     sep = re.fullmatch(r"sep=(.)\s*", first)
     if sep:  # Excel's first line naming the delimiter
         delimiter, skip = sep.group(1), 1
-    elif delimiter == "," and "," not in first:
-        delimiter = next((d for d in ";\t|" if d in first), ",")
+    elif delimiter == "," and not _pick(first.split(","), opts.text_column):
+        # No text column between commas: a semicolon (European Excel), tab or pipe file, if that finds one.
+        delimiter = next((d for d in ";\t|" if _pick(first.split(d), opts.text_column)), ",")
     max_field = _csv_max_field()
+    lines = _Lines(text)
     base = 0  # the line before the text the current reader reads
-    rows = _csv_reader(text, 0, delimiter)
+    rows = lines.reader(0, delimiter)
     start = 1  # first line of the record being read: its locator, also when it fails to parse
 
     def next_record() -> list[str]:
@@ -450,20 +464,24 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     dates = _DateTally(source, opts.dayfirst)
     n_records = n_empty = 0
     literal: list[str] = []  # locators of records read as written after a quote problem
+    merged: list[str] = []  # multi-line records with a line inside that reads like a record of its own
     while True:
         try:
             record = next_record()
+            end = base + rows.line_num
             # A record over several lines with text beyond the header's columns: a quote swallowed lines.
-            misquoted = base + rows.line_num > start and any(c.strip() for c in record[len(header):])
+            misquoted = end > start and any(c.strip() for c in record[len(header):])
         except StopIteration:
             break
         except csv.Error:
-            misquoted = True
+            misquoted, end = True, start
         n_records += 1
         if misquoted:  # read the record's first line as written, then go on from the line after it
-            record = _line_as_written(text, start, delimiter)
-            base, rows = start, _csv_reader(text, start, delimiter)
+            record = lines.as_written(start, delimiter)
+            base, rows = start, lines.reader(start, delimiter)
             literal.append(f"line {start}")
+        elif end > start and lines.looks_like_records(start + 1, end, delimiter, len(header), columns.get("text")):
+            merged.append(f"line {start}")
         if any(c.strip() for c in record[len(header):]):
             problem = (f"{len(record)} cells where the header has {len(header)}: is a {delimiter!r} in the "
                        "text not inside quotes? Quote the cell")
@@ -481,6 +499,12 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
         warnings.warn(f"{source}: {n} record{'s' if n != 1 else ''} with a misplaced or unclosed quote "
                       f"{'was' if n == 1 else 'were'} read as written, quotes included (first at {literal[0]})",
                       InputWarning, stacklevel=2)
+    if merged:
+        n = len(merged)
+        cells = f"{n} quoted cell{'s' if n != 1 else ''} running over several lines hold{'s' if n == 1 else ''}"
+        warnings.warn(f"{source}: {cells} "
+                      f"a line that reads like a row of its own (first at {merged[0]}): if a quote there is not "
+                      "closed where it should be, rows were merged; check them", InputWarning, stacklevel=2)
     if n_empty:
         warnings.warn(f"{source}: skipped {n_empty} empty row{'s' if n_empty != 1 else ''} (every cell empty)",
                       InputWarning, stacklevel=2)
@@ -488,29 +512,41 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
         yield Entry(text=None, source=source, locator="file", error=f"{source}: no entries (only a header)")
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")  # as the csv module counts lines
+class _Lines:
+    """A text's physical lines, as the csv module counts them, for restarting a reader at any line
+    without copying or rescanning the text (a file with many misquoted rows restarts many times)."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+        self.buffer = io.StringIO(text, newline="")
 
-def _csv_reader(text: str, after_line: int, delimiter: str) -> Any:
-    """A strict csv reader over ``text`` from the line after ``after_line`` (0: from the start)."""
-    pos = 0
-    if after_line:
-        ends = _LINE_END.finditer(text)
-        for _ in range(after_line):
-            m = next(ends, None)
-            pos = m.end() if m else len(text)
-    return csv.reader(io.StringIO(text[pos:], newline=""), delimiter=delimiter, strict=True)
+    def reader(self, after_line: int, delimiter: str) -> Any:
+        """A strict csv reader from the line after ``after_line`` (0: from the start)."""
+        self.buffer.seek(self.starts[min(after_line, len(self.starts) - 1)])
+        return csv.reader(self.buffer, delimiter=delimiter, strict=True)
 
+    def line(self, number: int) -> str:
+        """Physical line ``number`` (1-based) without its line break."""
+        start = self.starts[number - 1]
+        m = _LINE_END.search(self.text, start)
+        return self.text[start:m.start() if m else len(self.text)]
 
-def _line_as_written(text: str, line: int, delimiter: str) -> list[str]:
-    """The cells of one physical line, quotes taken as ordinary characters."""
-    pos = 0
-    ends = _LINE_END.finditer(text)
-    for _ in range(line - 1):
-        m = next(ends, None)
-        pos = m.end() if m else len(text)
-    m = _LINE_END.search(text, pos)
-    return text[pos:m.start() if m else len(text)].split(delimiter)
+    def as_written(self, number: int, delimiter: str) -> list[str]:
+        """The cells of one line with quotes as ordinary characters; on a line whose every cell is
+        quoted whole, as fully quoted exports write them, without those outer quotes."""
+        cells = self.line(number).split(delimiter)
+        if all(len(c) >= 2 and c[0] == c[-1] == '"' for c in cells if c):
+            return [c[1:-1].replace('""', '"') if c else c for c in cells]
+        return cells
+
+    def looks_like_records(self, first: int, last: int, delimiter: str, n_columns: int, text_at: int | None) -> bool:
+        """Whether a line inside a multi-line record parses on its own as a full row with a text."""
+        for number in range(first, min(last, first + 50) + 1):
+            cells = next(csv.reader([self.line(number)], delimiter=delimiter), [])
+            if len(cells) == n_columns and text_at is not None and cells[text_at].strip():
+                return True
+        return False
 
 
 def _csv_problem(e: csv.Error) -> str:
@@ -571,12 +607,15 @@ def _heading_date(kind: str, m: re.Match[str], dayfirst: bool) -> str | None:
         return None
 
 
-def _parse_heading(line: str, dayfirst: bool = False) -> tuple[str, int | None] | None:
+def _parse_heading(line: str, dayfirst: bool = False,
+                   not_dates: list[str] | None = None) -> tuple[str, int | None] | None:
     """``(ISO date, index of the title in line or None)`` for a date-heading line, else None.
 
     The title is what the writer put after the date, a time and separators
     (``2024-03-02 09:00 Lunch with Sam`` -> ``Lunch with Sam``); it is entry text,
-    not markup, so the caller keeps it.
+    not markup, so the caller keeps it. A short line or Markdown heading that is
+    written like a date but is none (``## 13/04/2024`` read month first,
+    ``2024-02-30``) is appended to ``not_dates``.
     """
     prefix = _MD_HEADING.match(line)
     strong = prefix is not None
@@ -593,6 +632,8 @@ def _parse_heading(line: str, dayfirst: bool = False) -> tuple[str, int | None] 
         return None
     date = _heading_date(kind, m, dayfirst)
     if date is None:
+        if not_dates is not None and (strong or len(line[pos:].strip()) <= _MAX_HEADING_CHARS):
+            not_dates.append(m.group().strip())
         return None
     time = _TIME.match(line, m.end())  # optional: matches the empty string at worst
     end = time.end() if time else m.end()
@@ -672,6 +713,8 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         return
     encoding = _file_encoding(path, opts)
     sections: list[tuple[str | None, int, int, int]] = []  # date, heading line, start, end
+    not_dates: list[str] = []  # heading-like lines whose date is none (no values are ever shown)
+    bad_lines: list[int] = []
     date: str | None = None
     heading_line, start = 1, _front_matter_end(text)
     for lineno, m in enumerate(_LINE.finditer(text), 1):
@@ -679,13 +722,23 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             continue
         if m.start() == m.end():
             break
-        heading = _parse_heading(m.group().rstrip("\r\n"), opts.dayfirst)
+        heading = _parse_heading(m.group().rstrip("\r\n"), opts.dayfirst, not_dates)
         if heading is None:
+            if len(not_dates) > len(bad_lines):
+                bad_lines.append(lineno)
             continue
         sections.append((date, heading_line, start, m.start()))
         date, title = heading
         heading_line, start = lineno, (m.start() + title if title is not None else m.end())
     sections.append((date, heading_line, start, len(text)))
+    if bad_lines:
+        n = len(bad_lines)
+        looks = (_DAY_FIRST_LOOK.match(d) for d in not_dates)
+        day_first = (" (day first? rerun with --dayfirst)"
+                     if not opts.dayfirst and any(m and int(m.group(1)) > 12 for m in looks) else "")
+        warnings.warn(f"{path}: {n} line{'s' if n != 1 else ''} written like a date heading but not a valid date "
+                      f"(first at line {bad_lines[0]}){day_first}: each stays in the entry before it",
+                      InputWarning, stacklevel=2)
     bounds = [_trim(text, s, e) for _, _, s, e in sections]
     if len(sections) > 1 and any(s < e for s, e in bounds[1:]):
         s, e = bounds[0]
@@ -745,7 +798,8 @@ def _walk(root: Path, exclude: Collection[str | os.PathLike[str]] = ()) -> tuple
             continue
         seen.add(real)
         dirnames[:] = [d for d in dirnames
-                       if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) not in excluded]
+                       if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) not in excluded
+                       and not _is_run_folder(Path(dirpath, d))]
         files.extend(Path(dirpath, f) for f in filenames
                      if not f.startswith(".") and os.path.realpath(os.path.join(dirpath, f)) not in excluded)
     files.sort(key=lambda f: f.relative_to(root).parts)
@@ -826,7 +880,7 @@ def read_directory(path: Path, opts: ReadOptions, skipped: list[Path] | None = N
     journals = [f for f in files if f.suffix.lower() in JOURNAL_SUFFIXES]
     others = [f for f in files if f.suffix.lower() not in JOURNAL_SUFFIXES]
     _report_skipped(path, others, "of no journal format", skipped)
-    ours = [f for f in journals if _is_annotation_table(f)]
+    ours = [f for f in journals if is_output_table(f)]
     journals = [f for f in journals if f not in ours]
     _report_skipped(path, ours, "written by breakthrough-nlp as output", skipped)
     if not journals:
@@ -843,13 +897,18 @@ def read_directory(path: Path, opts: ReadOptions, skipped: list[Path] | None = N
 _OUTPUT_MARKS = {"entry_index", "status", "n_realizations", "p_feelings"}
 
 
-def _is_annotation_table(path: Path) -> bool:
+def _is_run_folder(path: Path) -> bool:
+    """An interrupted annotate run's ``OUT.partial/`` folder (its settings and chunks are not journals)."""
+    return path.name.endswith(".partial") and (path / "settings.json").is_file()
+
+
+def is_output_table(path: Path) -> bool:
     """Whether a .csv/.jsonl is a table this library wrote (an earlier run's output left in the folder)."""
     if path.suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
         return False
     try:
-        with path.open("rb") as fh:
-            first = fh.readline(65536).decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+        with path.open("rb") as fh:  # the whole first line: an output row holding an entry's text can be long
+            first = fh.readline(1 << 26).decode("utf-8", errors="replace").lstrip("\ufeff").strip()
     except OSError:
         return False
     if path.suffix.lower() == ".csv":

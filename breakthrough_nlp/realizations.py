@@ -59,7 +59,7 @@ from . import model_io
 from .context import ContextMatcher, Modifier, default_rules
 from .extensions import register_extensions
 from .features import CONTEXT_KEY, _logits
-from .labels import ACCEPTED, BELOW_THRESHOLD, CANDIDATES_KEY, JOINED, SPANS_KEY, probability_setting
+from .labels import ACCEPTED, BELOW_THRESHOLD, CANDIDATES_KEY, JOINED, SPANS_KEY, fixed_key, probability_setting
 from .tokens import clause_candidates, forget, sentence_units, token_info
 
 DEFAULT_SPANS_KEY = SPANS_KEY
@@ -108,6 +108,8 @@ def make_realization_marker(
     ``trusted`` is ignored (see :func:`breakthrough_nlp.model_io.trusting`).
     """
     model_io.warn_config_trust(trusted, name)
+    fixed_key("spans_key", spans_key, DEFAULT_SPANS_KEY)
+    fixed_key("candidates_key", candidates_key, DEFAULT_CANDIDATES_KEY)
     return RealizationMarker(
         nlp,
         name,

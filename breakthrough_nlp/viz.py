@@ -177,7 +177,10 @@ def highlight_html(text: str, realizations: Iterable[Mapping[str, Any]], *, inli
             continue
         label = css_label(r.get("label"))
         score = r.get("score")
-        title = f"{label} {float(score):.2f}" if score is not None and score == score else label
+        try:
+            title = f"{label} {float(score):.2f}" if score is not None and float(score) == float(score) else label
+        except (TypeError, ValueError):  # a score that is not a number (a hand-edited table): the label alone
+            title = label
         style = (f' style="background:{COLORS[label]}40;box-shadow:0 2px 0 {COLORS[label]};border-radius:.2rem"'
                  if inline_style else "")
         out.append(html.escape(text[pos:start]))
@@ -219,7 +222,9 @@ def _text_and_spans(obj: Any) -> tuple[str, list[Mapping[str, Any]]]:
                         f"'realizations', not {type(obj).__name__}")
     if not isinstance(text, str):
         status = obj.get("status") if isinstance(obj, (Mapping, pd.Series)) else None
-        raise ValueError("render(): this entry has no text to show" + (f" (status: {status})" if status else ""))
+        hint = (" (status ok: if the table was read with pandas.read_csv, a text such as 'NA' became NaN; "
+                "pass keep_default_na=False)" if status == "ok" else f" (status: {status})" if status else "")
+        raise ValueError("render(): this entry has no text to show" + hint)
     return text, _realization_list(realizations)
 
 

@@ -239,12 +239,16 @@ def test_annotate_refuses_a_pipeline_that_is_not_all_running(nlp):
             breakthrough_nlp.annotate(["Every time I say yes I end up burned out."], nlp)
 
 
-def test_a_renamed_spans_key_is_followed_or_refused():
-    key = {"components.breakthrough_realizations.spans_key": "insights"}
-    both = breakthrough_nlp.load(config={**key, "components.breakthrough_categorizer.spans_key": "insights"})
-    text = "Every time I say yes to everything I end up burned out and resentful."
-    df = breakthrough_nlp.annotate([text], both)
-    assert df.loc[0, "n_realizations"] == len(both(text).spans["insights"]) == 1
-    marker_only = breakthrough_nlp.load(config=key)
-    with pytest.raises(ValueError, match=r"reads doc.spans\['realizations'\] but the realization marker writes"):
-        marker_only(text)
+def test_span_keys_cannot_be_renamed_halfway():
+    # A renamed key left the categorizer's features, annotate and render reading nothing
+    # (p_patterns 0.96 -> 0.55 on one sentence), without an error.
+    for key in ("components.breakthrough_realizations.spans_key", "components.breakthrough_realizations.candidates_key",
+                "components.breakthrough_categorizer.spans_key"):
+        with pytest.raises(ValueError, match="is fixed to"):
+            breakthrough_nlp.load(config={key: "insights"})
+
+
+def test_annotate_refuses_an_unsegmented_pipeline(nlp):
+    with nlp.select_pipes(disable=["breakthrough_sentencizer"]):
+        with pytest.raises(ValueError, match="not running: breakthrough_sentencizer"):
+            breakthrough_nlp.annotate(["Every time I say yes I end up burned out."], nlp)

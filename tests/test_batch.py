@@ -298,3 +298,16 @@ def test_excel_csv_has_a_bom_and_no_formulas(tmp_path):
     df = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert df.loc[0, "id"] == "'=1+1" and df.loc[0, "text"] == "'=HYPERLINK(\"http://x\") caf\u00e9 day."
     assert main(["annotate", str(src), "-o", str(tmp_path / "o.jsonl"), "--quiet", "--excel"]) == 2
+
+
+def test_a_journal_in_the_input_folder_is_never_overwritten_by_the_output(tmp_path, capsys):
+    study = tmp_path / "study"
+    study.mkdir()
+    notes = study / "notes.csv"
+    notes.write_text("id,text\n1,A real journal kept as CSV.\n", encoding="utf-8")
+    before = notes.read_bytes()
+    assert main(["annotate", str(study), "-o", str(notes), "--quiet"]) == 2
+    assert "did not write" in capsys.readouterr().err and notes.read_bytes() == before
+    assert main(["annotate", str(study), "-o", str(tmp_path / "o.csv"), "--quiet", "--format", "csvv"]) == 2
+    assert "unknown format 'csvv'" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv.partial").exists()

@@ -519,3 +519,83 @@ def test_a_file_with_no_entry_text_is_still_a_row(tmp_path):
 @pytest.mark.parametrize("line", ["__2024-03-02__", "_March 2, 2024_", "*2024-03-02*"])
 def test_underscore_and_italic_date_headings(line):
     assert parse_heading_date(line) == "2024-03-02"
+
+
+def test_reaudit_csv_cases(tmp_path):
+    # A column whose name holds a comma can still be named.
+    p = _write(tmp_path / "comma.csv", '"How I felt, today",id\nfine,1\n')
+    assert [e.text for e in entries(p, text_column="How I felt, today")] == ["fine"]
+    # A one-column file whose header has a semicolon is not re-read as semicolon-separated.
+    p = _write(tmp_path / "one.csv", "How I felt; what I learned\nTired; that rest matters\n")
+    assert [e.text for e in entries(p, text_column="How I felt; what I learned")] == ["Tired; that rest matters"]
+    # A semicolon file with a comma in one column name.
+    p = _write(tmp_path / "eu.csv", "id;date, time;text\n1;x;Hallo\n")
+    assert [e.text for e in entries(p)] == ["Hallo"]
+    # A fully quoted export: a misquoted line keeps no quotes on its whole cells.
+    p = _write(tmp_path / "q.csv", '"id","text"\n"1","say "hi" now"\n"2","ok"\n')
+    with pytest.warns(readers.InputWarning):
+        got = entries(p)
+    assert [(e.id, e.text) for e in got] == [("1", 'say "hi" now'), ("2", "ok")]
+
+
+def test_a_quote_closed_by_a_later_row_is_warned_about(tmp_path):
+    p = _write(tmp_path / "q1.csv", 'id,text,date\n1,"Best day ever,2024-01-01\n2,Measured the shelf: 30",2024-01-02\n'
+                                   "3,normal,2024-01-03\n")
+    with pytest.warns(readers.InputWarning, match="reads like a row of its own .*first at line 2"):
+        got = entries(p)
+    assert [e.id for e in got] == ["1", "3"]  # valid CSV, so read as written, but not silently
+
+
+def test_many_misquoted_rows_do_not_rescan_the_file(tmp_path, monkeypatch):
+    # Each restart after a misquoted row used to rescan the text from its start for line ends and
+    # copy the rest of it: reading grew with the square of the file (8,000 such rows took 36 s).
+    real = readers._LINE_END
+    scans = []
+
+    class Counting:
+        def finditer(self, text, *args):
+            scans.append(len(text))
+            return real.finditer(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(readers, "_LINE_END", Counting())
+    n = 1000
+    rows = "".join(f'{i},"Hello" she said and I finally understood {i}\n' for i in range(n))
+    p = _write(tmp_path / "m.csv", "id,text\n" + rows)
+    with pytest.warns(readers.InputWarning, match=f"{n} records with a misplaced"):
+        got = entries(p)
+    assert [e.id for e in got] == [str(i) for i in range(n)]
+    assert len(scans) == 1
+
+
+def test_utf16_bad_sequence_costs_its_entry_and_replace_works(tmp_path):
+    good = "id,text\n1,caf\u00e9\n2,bad here\n3,after\n".encode("utf-16-le")
+    bad = good.replace("bad".encode("utf-16-le"), b"\x00\xd8b\x00")  # a lone high surrogate
+    p = tmp_path / "u.csv"
+    p.write_bytes(b"\xff\xfe" + bad)
+    got = entries(p)
+    assert [e.text for e in got] == ["caf\u00e9", None, "after"] and "line 3" in got[1].error
+    with pytest.warns(readers.InputWarning, match="replaced with U\\+FFFD"):
+        got = entries(p, encoding_errors="replace")
+    assert got[1].text.endswith(" here") and got[2].text == "after"
+
+
+def test_invalid_date_headings_in_a_journal_are_warned_about(tmp_path):
+    p = _write(tmp_path / "d.md", "## 12/04/2024\nFelt fine.\n\n## 13/04/2024\nArgued.\n\n## 2024-02-30\nTypo.\n")
+    with pytest.warns(readers.InputWarning, match=r"2 lines written like a date heading .*line 4.*--dayfirst"):
+        entries(p)
+
+
+def test_other_runs_partial_folders_and_long_output_rows_are_not_journals(tmp_path):
+    (tmp_path / "old.csv.partial").mkdir()
+    (tmp_path / "old.csv.partial" / "settings.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "old.csv.partial" / "chunk-0000000.jsonl").write_text("{}\n", encoding="utf-8")
+    row = {"source": "x", "locator": "line 1", "entry_index": 0, "status": "ok", "n_realizations": 0,
+           "p_feelings": 0.1, "text": "x" * 100_000}
+    (tmp_path / "earlier.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    _write(tmp_path / "journal.md", "## 2024-03-01\nRain.\n")
+    with pytest.warns(SkippedFilesWarning):
+        got = list(read_entries(tmp_path))
+    assert [e.text for e in got] == ["Rain."]

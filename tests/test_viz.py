@@ -168,3 +168,11 @@ def test_render_from_annotate_rows(nlp):
                                    include_text=True)
     html = breakthrough_nlp.render(df.iloc[0], jupyter=False)
     assert "burned" in html
+
+
+def test_render_survives_odd_scores_and_explains_pandas_na():
+    html = render((TEXT, [{"start": 0, "end": 5, "label": "values", "score": "high"}]), jupyter=False)
+    assert 'title="values"' in html
+    row = pd.Series({"text": float("nan"), "realizations": "[]", "status": "ok"})
+    with pytest.raises(ValueError, match="keep_default_na=False"):
+        render(row, jupyter=False)
