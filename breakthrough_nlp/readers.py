@@ -158,11 +158,13 @@ def _wide(encoding: str) -> bool:
 
 
 def _decode(data: bytes, source: str, opts: ReadOptions, where: str = "",
-            lenient: bool = False) -> tuple[str | None, str | None]:
+            lenient: bool = False, replaced: list[int] | None = None) -> tuple[str | None, str | None]:
     """Decode by the BOM or ``opts.encoding``; on failure return an error naming the byte offset.
 
     ``lenient``: keep undecodable bytes as escapes (lone surrogates) so the reader can make an
-    error row of the one entry that holds them instead of losing the whole file.
+    error row of the one entry that holds them instead of losing the whole file. ``replaced``:
+    with ``encoding_errors="replace"``, count the replaced bytes there instead of warning (a
+    reader decoding line by line warns once for the file).
     """
     encoding = _encoding_of(data, opts)
     try:
@@ -171,12 +173,19 @@ def _decode(data: bytes, source: str, opts: ReadOptions, where: str = "",
         loc = f" {where}" if where else ""
         if opts.encoding_errors == "replace":
             n = len(_ESCAPED_BYTE.findall(data.decode(encoding, errors="breakthrough_nlp.escape")))
-            warnings.warn(f"{source}{loc}: {n} byte{'s' if n != 1 else ''} that {'is' if n == 1 else 'are'} not "
-                          f"{_label(encoding)} replaced with U+FFFD", InputWarning, stacklevel=2)
+            if replaced is not None:
+                replaced.append(n)
+            else:
+                _warn_replaced(f"{source}{loc}", n, encoding)
             return data.decode(encoding, errors="replace"), None
         if lenient:
             return data.decode(encoding, errors="breakthrough_nlp.escape"), None
         return None, f"invalid {_label(encoding)} in {source}{loc} at byte offset {e.start} ({_ENCODING_HINT})"
+
+
+def _warn_replaced(where: str, n: int, encoding: str) -> None:
+    warnings.warn(f"{where}: {n} byte{'s' if n != 1 else ''} that {'is' if n == 1 else 'are'} not "
+                  f"{_label(encoding)} replaced with U+FFFD", InputWarning, stacklevel=3)
 
 
 def _label(encoding: str) -> str:
@@ -191,7 +200,9 @@ def _bad_byte(entry: Entry, encoding: str, line_of: Any = None) -> Entry:
         m = _ESCAPED_BYTE.search(value) if value else None
         if m:
             where = line_of(m.start()) if (line_of and name == "text") else entry.locator
-            return Entry(text=None, source=entry.source, locator=entry.locator,
+            clean = {k: v if v is None or not _ESCAPED_BYTE.search(v) else None
+                     for k, v in (("id", entry.id), ("date", entry.date), ("author", entry.author))}
+            return Entry(text=None, source=entry.source, locator=entry.locator, **clean,
                          error=f"{entry.source} {where}: byte 0x{ord(m.group()) - 0xDC00:02X} in the {name} is not "
                                f"{_label(encoding)}; {_ENCODING_HINT}")
     return entry
@@ -332,6 +343,10 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             return
         data, opts = whole.encode("utf-8", "surrogatepass"), dataclasses.replace(opts, encoding="utf-8")
     dates = _DateTally(str(path), opts.dayfirst)
+    replaced: list[int] = []
+    named = {name: getattr(opts, f"{name}_column") for name in COLUMN_DEFAULTS if name != "text"
+             and getattr(opts, f"{name}_column") != COLUMN_DEFAULTS[name]}  # fields the user named
+    found: set[str] = set()
     offset = 0
     for lineno, raw in enumerate(data.split(b"\n"), 1):
         line_offset = offset
@@ -341,7 +356,7 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
             line_offset += 3
-        text, err = _decode(raw, str(path), opts, f"line {lineno}")
+        text, err = _decode(raw, str(path), opts, f"line {lineno}", replaced=replaced)
         if text is None:
             # Name the byte offset in the file, not only in the line.
             m = re.search(r"byte offset (\d+)", err or "")
@@ -359,8 +374,14 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             yield Entry(text=None, source=str(path), locator=f"line {lineno}",
                         error=f"{path} line {lineno}: expected a JSON object, got {type(obj).__name__}")
             continue
+        found.update(name for name, spec in named.items() if _pick(obj.keys(), spec))
         yield _entry_from_mapping(obj, str(path), f"line {lineno}", opts, dates)
     dates.warn()
+    if sum(replaced):
+        _warn_replaced(str(path), sum(replaced), _encoding_of(data, opts))
+    for name in sorted(set(named) - found):
+        warnings.warn(f"{path}: no entry has a {named[name]!r} field, so every {name} is empty",
+                      InputWarning, stacklevel=2)
 
 
 _csv_limit: int | None = None

@@ -599,3 +599,21 @@ def test_other_runs_partial_folders_and_long_output_rows_are_not_journals(tmp_pa
     with pytest.warns(SkippedFilesWarning):
         got = list(read_entries(tmp_path))
     assert [e.text for e in got] == ["Rain."]
+
+
+def test_jsonl_warns_once_per_file_and_names_missing_fields(tmp_path):
+    p = tmp_path / "j.jsonl"
+    p.write_bytes(b'{"text": "caf\xe9"}\n{"text": "ok"}\n{"text": "na\xefve"}\n')
+    with pytest.warns(readers.InputWarning) as caught:
+        got = entries(p, encoding_errors="replace", date_column="when")
+    messages = [str(w.message) for w in caught]
+    assert len(got) == 3
+    assert [m for m in messages if "replaced" in m] == [f"{p}: 2 bytes that are not UTF-8 replaced with U+FFFD"]
+    assert f"{p}: no entry has a 'when' field, so every date is empty" in messages
+
+
+def test_an_entry_with_a_bad_byte_keeps_its_id_and_date(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_bytes(b"id,date,text\n7,2024-03-01,caf\xe9\n")
+    (entry,) = entries(p)
+    assert (entry.id, entry.date, entry.text) == ("7", "2024-03-01", None) and "0xE9" in entry.error
