@@ -200,9 +200,11 @@ def _bad_byte(entry: Entry, encoding: str, line_of: Any = None) -> Entry:
         m = _ESCAPED_BYTE.search(value) if value else None
         if m:
             where = line_of(m.start()) if (line_of and name == "text") else entry.locator
-            clean = {k: v if v is None or not _ESCAPED_BYTE.search(v) else None
-                     for k, v in (("id", entry.id), ("date", entry.date), ("author", entry.author))}
-            return Entry(text=None, source=entry.source, locator=entry.locator, **clean,
+            def clean(v: str | None) -> str | None:
+                return None if v is None or _ESCAPED_BYTE.search(v) else v
+
+            return Entry(text=None, id=clean(entry.id), date=clean(entry.date), author=clean(entry.author),
+                         source=entry.source, locator=entry.locator,
                          error=f"{entry.source} {where}: byte 0x{ord(m.group()) - 0xDC00:02X} in the {name} is not "
                                f"{_label(encoding)}; {_ENCODING_HINT}")
     return entry
