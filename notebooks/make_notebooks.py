@@ -346,8 +346,11 @@ pd.DataFrame({name: {"entries": len(rs), "writers": len({r.author for r in rs}),
                      "spans": sum(len(r.spans) for r in rs)}
               for name, rs in splits.items()}).T"""),
     ("code", """\
+# Every training setting; a small corpus of your own may need TrainConfig(threshold_data="dev")
+# (thresholds tuned on dev alone: training refuses, naming the label, when the default cannot work).
+config = breakthrough_nlp.TrainConfig()
 t0 = time.perf_counter()
-mine = fit_pipeline(splits["train"], splits["dev"])
+mine = fit_pipeline(splits["train"], splits["dev"], config)
 print(f"trained in {time.perf_counter() - t0:.1f}s")
 {k: v for k, v in mine.meta["training"].items() if k != "config"}  # ["config"]: every TrainConfig setting"""),
     ("md", "## Evaluate on the held-out writers, next to the shipped model"),
