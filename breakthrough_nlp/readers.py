@@ -18,9 +18,9 @@ where the slice starts), so character offsets into an entry map back to the file
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -91,8 +91,8 @@ class ReadOptions:
         if self.encoding_errors not in ("strict", "replace"):
             raise ValueError(f"encoding_errors must be 'strict' or 'replace', got {self.encoding_errors!r}")
         try:
-            codecs.lookup(self.encoding)
-        except LookupError:
+            b"a".decode(self.encoding)  # a text encoding, not a text-to-text codec such as rot13
+        except (LookupError, TypeError, AttributeError):
             raise ValueError(
                 f"unknown encoding {self.encoding!r} (for example utf-8, cp1252, latin-1, utf-16)") from None
         for name in COLUMN_DEFAULTS:
@@ -332,23 +332,27 @@ def _json_problem(e: json.JSONDecodeError, line: bool = True) -> str:
 
 
 # -------------------------------------------------------------------- readers
-def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
-    data = path.read_bytes()
-    problem = _file_problem(path, data, opts)
-    if problem:
-        yield Entry(text=None, source=str(path), locator="file", error=problem)
-        return
-    if _wide(_encoding_of(data, opts)):  # UTF-16/32: lines cannot be split as bytes, so decode it whole
-        whole, err = _decode(data, str(path), opts, lenient=True)  # a bad sequence fails its own line below
+def _jsonl_lines(path: Path, data: bytes, opts: ReadOptions,
+                 replaced: list[int]) -> Iterator[tuple[int, str | None, str | None]]:
+    """``(line number, decoded line or None, error)`` for each non-blank line of a JSON Lines file.
+
+    Lines are decoded one by one, so a bad byte costs only its line; UTF-16/32, whose lines
+    cannot be split as bytes, is decoded whole and a line with a bad sequence named after.
+    """
+    encoding = _encoding_of(data, opts)
+    if _wide(encoding):
+        whole, err = _decode(data, str(path), opts, lenient=True, replaced=replaced)
         if whole is None:
-            yield Entry(text=None, source=str(path), locator="file", error=err)
+            yield 0, None, err
             return
-        data, opts = whole.encode("utf-8", "surrogatepass"), dataclasses.replace(opts, encoding="utf-8")
-    dates = _DateTally(str(path), opts.dayfirst)
-    replaced: list[int] = []
-    named = {name: getattr(opts, f"{name}_column") for name in COLUMN_DEFAULTS if name != "text"
-             and getattr(opts, f"{name}_column") != COLUMN_DEFAULTS[name]}  # fields the user named
-    found: set[str] = set()
+        for lineno, line in enumerate(whole.split("\n"), 1):
+            m = _ESCAPED_BYTE.search(line)
+            if m:
+                yield lineno, None, (f"{path} line {lineno}: byte 0x{ord(m.group()) - 0xDC00:02X} is not "
+                                     f"{_label(encoding)}; {_ENCODING_HINT}")
+            elif line.strip():
+                yield lineno, line, None
+        return
     offset = 0
     for lineno, raw in enumerate(data.split(b"\n"), 1):
         line_offset = offset
@@ -359,25 +363,42 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
             raw = raw[3:]
             line_offset += 3
         text, err = _decode(raw, str(path), opts, f"line {lineno}", replaced=replaced)
-        if text is None:
+        if text is None and err:
             # Name the byte offset in the file, not only in the line.
-            m = re.search(r"byte offset (\d+)", err or "")
-            if err and m:
+            m = re.search(r"byte offset (\d+)", err)
+            if m:
                 err = err.replace(m.group(0), f"byte offset {line_offset + int(m.group(1))}")
-            yield Entry(text=None, source=str(path), locator=f"line {lineno}", error=err)
+        yield lineno, text, err
+
+
+def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Entry]:
+    data = path.read_bytes()
+    problem = _file_problem(path, data, opts)
+    if problem:
+        yield Entry(text=None, source=str(path), locator="file", error=problem)
+        return
+    dates = _DateTally(str(path), opts.dayfirst)
+    replaced: list[int] = []
+    named = {name: getattr(opts, f"{name}_column") for name in COLUMN_DEFAULTS if name != "text"
+             and getattr(opts, f"{name}_column") != COLUMN_DEFAULTS[name]}  # fields the user named
+    found: set[str] = set()
+    for lineno, text, err in _jsonl_lines(path, data, opts, replaced):
+        where = f"line {lineno}" if lineno else "file"
+        if text is None:
+            yield Entry(text=None, source=str(path), locator=where, error=err)
             continue
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as e:
-            yield Entry(text=None, source=str(path), locator=f"line {lineno}",
+            yield Entry(text=None, source=str(path), locator=where,
                         error=f"{path} line {lineno}: {_json_problem(e, line=False)}")
             continue
         if not isinstance(obj, dict):
-            yield Entry(text=None, source=str(path), locator=f"line {lineno}",
+            yield Entry(text=None, source=str(path), locator=where,
                         error=f"{path} line {lineno}: expected a JSON object, got {type(obj).__name__}")
             continue
         found.update(name for name, spec in named.items() if _pick(obj.keys(), spec))
-        yield _entry_from_mapping(obj, str(path), f"line {lineno}", opts, dates)
+        yield _entry_from_mapping(obj, str(path), where, opts, dates)
     dates.warn()
     if sum(replaced):
         _warn_replaced(str(path), sum(replaced), _encoding_of(data, opts))
@@ -432,13 +453,12 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     sep = re.fullmatch(r"sep=(.)\s*", first)
     if sep:  # Excel's first line naming the delimiter
         delimiter, skip = sep.group(1), 1
-    elif delimiter == "," and not _pick(first.split(","), opts.text_column):
-        # No text column between commas: a semicolon (European Excel), tab or pipe file, if that finds one.
-        delimiter = next((d for d in ";\t|" if _pick(first.split(d), opts.text_column)), ",")
+    elif delimiter == ",":
+        delimiter = _sniff(first, opts.text_column)
     max_field = _csv_max_field()
-    lines = _Lines(text)
+    lines = _Lines(text, delimiter)
     base = 0  # the line before the text the current reader reads
-    rows = lines.reader(0, delimiter)
+    rows = lines.reader(0)
     start = 1  # first line of the record being read: its locator, also when it fails to parse
 
     def next_record() -> list[str]:
@@ -487,24 +507,31 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     dates = _DateTally(source, opts.dayfirst)
     n_records = n_empty = 0
     literal: list[str] = []  # locators of records read as written after a quote problem
-    merged: list[str] = []  # multi-line records with a line inside that reads like a record of its own
+    loose: list[str] = []  # multi-line cells read leniently around a misplaced quote
     while True:
+        misquoted = False
         try:
             record = next_record()
-            end = base + rows.line_num
             # A record over several lines with text beyond the header's columns: a quote swallowed lines.
-            misquoted = end > start and any(c.strip() for c in record[len(header):])
+            misquoted = base + rows.line_num > start and any(c.strip() for c in record[len(header):])
         except StopIteration:
             break
-        except csv.Error:
-            misquoted, end = True, start
+        except csv.Error as e:
+            # A quote out of place inside a cell that runs over several lines: the cell read leniently,
+            # as one, rather than its later lines taken for rows. Else (a swallow, a quote never closed,
+            # a one-line record) the record's line as written.
+            whole = None if "unexpected end of data" in str(e) else lines.lenient_record(start, len(header))
+            if whole is None:
+                misquoted = True
+            else:
+                record, end = whole
+                base, rows = end, lines.reader(end)
+                loose.append(f"line {start}")
         n_records += 1
         if misquoted:  # read the record's first line as written, then go on from the line after it
-            record = lines.as_written(start, delimiter)
-            base, rows = start, lines.reader(start, delimiter)
+            record = lines.as_written(start)
+            base, rows = start, lines.reader(start)
             literal.append(f"line {start}")
-        elif end > start and lines.looks_like_records(start + 1, end, delimiter, len(header), columns.get("text")):
-            merged.append(f"line {start}")
         if any(c.strip() for c in record[len(header):]):
             problem = (f"{len(record)} cells where the header has {len(header)}: is a {delimiter!r} in the "
                        "text not inside quotes? Quote the cell")
@@ -520,14 +547,14 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
     if literal:
         n = len(literal)
         warnings.warn(f"{source}: {n} record{'s' if n != 1 else ''} with a misplaced or unclosed quote "
-                      f"{'was' if n == 1 else 'were'} read as written, quotes included (first at {literal[0]})",
+                      f"{'was' if n == 1 else 'were'} read from its line as written, a quote in it kept as a character "
+                      f"(first at {literal[0]})",
                       InputWarning, stacklevel=2)
-    if merged:
-        n = len(merged)
-        cells = f"{n} quoted cell{'s' if n != 1 else ''} running over several lines hold{'s' if n == 1 else ''}"
-        warnings.warn(f"{source}: {cells} "
-                      f"a line that reads like a row of its own (first at {merged[0]}): if a quote there is not "
-                      "closed where it should be, rows were merged; check them", InputWarning, stacklevel=2)
+    if loose:
+        n = len(loose)
+        warnings.warn(f"{source}: {n} cell{'s' if n != 1 else ''} running over several lines with a quote out of "
+                      f"place {'was' if n == 1 else 'were'} read as one cell; a quote next to the misplaced one may be "
+                      f"dropped (first at {loose[0]})", InputWarning, stacklevel=2)
     if n_empty:
         warnings.warn(f"{source}: skipped {n_empty} empty row{'s' if n_empty != 1 else ''} (every cell empty)",
                       InputWarning, stacklevel=2)
@@ -539,37 +566,70 @@ class _Lines:
     """A text's physical lines, as the csv module counts them, for restarting a reader at any line
     without copying or rescanning the text (a file with many misquoted rows restarts many times)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, delimiter: str) -> None:
         self.text = text
+        self.delimiter = delimiter
         self.starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
         self.buffer = io.StringIO(text, newline="")
+        # A fully quoted export (a header of quoted cells): its lines read as written lose the outer quotes.
+        first = self.line(1) if text else ""
+        self.quoted = bool(first) and all(len(c) >= 2 and c[0] == c[-1] == '"' for c in first.split(delimiter))
 
-    def reader(self, after_line: int, delimiter: str) -> Any:
-        """A strict csv reader from the line after ``after_line`` (0: from the start)."""
+    def reader(self, after_line: int, strict: bool = True) -> Any:
+        """A csv reader from the line after ``after_line`` (0: from the start)."""
         self.buffer.seek(self.starts[min(after_line, len(self.starts) - 1)])
-        return csv.reader(self.buffer, delimiter=delimiter, strict=True)
+        return csv.reader(self.buffer, delimiter=self.delimiter, strict=strict)
 
     def line(self, number: int) -> str:
         """Physical line ``number`` (1-based) without its line break."""
-        start = self.starts[number - 1]
+        start = self.starts[min(number - 1, len(self.starts) - 1)]
         m = _LINE_END.search(self.text, start)
         return self.text[start:m.start() if m else len(self.text)]
 
-    def as_written(self, number: int, delimiter: str) -> list[str]:
-        """The cells of one line with quotes as ordinary characters; on a line whose every cell is
-        quoted whole, as fully quoted exports write them, without those outer quotes."""
-        cells = self.line(number).split(delimiter)
-        if all(len(c) >= 2 and c[0] == c[-1] == '"' for c in cells if c):
+    def as_written(self, number: int) -> list[str]:
+        """The cells of one line with quotes as ordinary characters (in a fully quoted export, without
+        the quotes around each whole cell)."""
+        cells = self.line(number).split(self.delimiter)
+        if self.quoted and all(len(c) >= 2 and c[0] == c[-1] == '"' for c in cells if c):
             return [c[1:-1].replace('""', '"') if c else c for c in cells]
         return cells
 
-    def looks_like_records(self, first: int, last: int, delimiter: str, n_columns: int, text_at: int | None) -> bool:
-        """Whether a line inside a multi-line record parses on its own as a full row with a text."""
-        for number in range(first, min(last, first + 50) + 1):
-            cells = next(csv.reader([self.line(number)], delimiter=delimiter), [])
-            if len(cells) == n_columns and text_at is not None and cells[text_at].strip():
-                return True
-        return False
+    def lenient_record(self, number: int, n_columns: int) -> tuple[list[str], int] | None:
+        """The record starting at line ``number`` read leniently, and its last line, when it runs over
+        several lines and has no text beyond the header's columns; else None."""
+        rows = self.reader(number - 1, strict=False)
+        old = csv.field_size_limit(_csv_max_field())
+        try:
+            record = next(rows, None)
+        except csv.Error:
+            return None
+        finally:
+            csv.field_size_limit(old)
+        end = number - 1 + rows.line_num
+        if record is None or end <= number or any(c.strip() for c in record[n_columns:]):
+            return None
+        return record, end
+
+
+def _parse_line(line: str, delimiter: str, strict: bool = False) -> list[str]:
+    old = csv.field_size_limit(_csv_max_field())
+    try:
+        return next(csv.reader([line], delimiter=delimiter, strict=strict), [])
+    finally:
+        csv.field_size_limit(old)
+
+
+def _sniff(first: str, spec: str) -> str:
+    """The delimiter of a file whose first line is ``first``: comma, unless a semicolon (European
+    Excel), tab or pipe finds an earlier of the text column's names (``--text-column``) in it."""
+    names = column_names(spec)
+    best: tuple[int, str] | None = None
+    for d in ",;\t|":
+        cells = [c.strip().casefold() for c in _parse_line(first, d)]
+        rank = next((i for i, name in enumerate(names) if name.casefold() in cells), None)
+        if rank is not None and (best is None or rank < best[0]):
+            best = (rank, d)
+    return best[1] if best else ","
 
 
 def _csv_problem(e: csv.Error) -> str:
@@ -655,7 +715,9 @@ def _parse_heading(line: str, dayfirst: bool = False,
         return None
     date = _heading_date(kind, m, dayfirst)
     if date is None:
-        if not_dates is not None and (strong or len(line[pos:].strip()) <= _MAX_HEADING_CHARS):
+        heading_like = strong or (len(line[pos:].strip()) <= _MAX_HEADING_CHARS
+                                  and len(line[m.end():].split()) <= _MAX_TITLE_WORDS)
+        if not_dates is not None and heading_like:
             not_dates.append(m.group().strip())
         return None
     time = _TIME.match(line, m.end())  # optional: matches the empty string at worst
@@ -735,6 +797,14 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
     encoding = _file_encoding(path, opts)
+    line_starts: list[int] = []
+
+    def line_of(offset: int) -> int:
+        """The 1-based line of a character offset (line starts found once, when a bad byte first needs them)."""
+        if not line_starts:
+            line_starts.extend([0] + [m.end() for m in _LINE_END.finditer(text)])
+        return bisect.bisect_right(line_starts, offset)
+
     sections: list[tuple[str | None, int, int, int]] = []  # date, heading line, start, end
     not_dates: list[str] = []  # heading-like lines whose date is none (no values are ever shown)
     bad_lines: list[int] = []
@@ -774,7 +844,7 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         index += 1
         entry = Entry(text=text[s:e], date=date, source=str(path), locator=f"line {line}",
                       id=f"{path.stem}#{index}", extra={"offset": s})
-        yield _bad_byte(entry, encoding, lambda i, s=s: f"line {len(_LINE_END.findall(text, 0, s + i)) + 1}")
+        yield _bad_byte(entry, encoding, lambda i, s=s: f"line {line_of(s + i)}")
     if index == 0:  # only headings, a title or front matter: still a row, so the file is not lost
         yield Entry(text=None, source=str(path), locator="file",
                     error=f"{path}: no entry text (only date headings, a title or front matter)")

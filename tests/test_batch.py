@@ -311,3 +311,20 @@ def test_a_journal_in_the_input_folder_is_never_overwritten_by_the_output(tmp_pa
     assert main(["annotate", str(study), "-o", str(tmp_path / "o.csv"), "--quiet", "--format", "csvv"]) == 2
     assert "unknown format 'csvv'" in capsys.readouterr().err
     assert not (tmp_path / "o.csv.partial").exists()
+
+
+def test_a_journal_reached_through_a_linked_folder_is_not_overwritten_and_parquet_reruns_work(tmp_path, capsys):
+    real = tmp_path / "real"
+    real.mkdir()
+    notes = real / "notes.csv"
+    notes.write_text("id,text\n1,A real journal.\n", encoding="utf-8")
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "sub").symlink_to(real, target_is_directory=True)
+    _jsonl(study / "a.jsonl", 2)
+    assert main(["annotate", str(study), "-o", str(study / "sub" / "notes.csv"), "--quiet"]) == 2
+    assert notes.read_text(encoding="utf-8") == "id,text\n1,A real journal.\n"
+    capsys.readouterr()
+    pytest.importorskip("pyarrow")
+    for _ in range(2):  # an earlier .pq output in the input folder may be replaced
+        assert main(["annotate", str(study), "-o", str(study / "out.pq"), "--quiet"]) == 0

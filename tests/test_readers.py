@@ -295,7 +295,7 @@ def test_csv_error_row_says_the_rest_was_not_read(tmp_path, monkeypatch):
 
     monkeypatch.setattr(readers.csv, "reader", FailingReader)
     p = _write(tmp_path / "x.csv", 'id,text\na,one\nb,"two\nlines"\nboom,x\nc,read after it\n')
-    with pytest.warns(readers.InputWarning, match=r"x.csv: 1 record with a misplaced or unclosed quote was read as written.*first at line 5"):
+    with pytest.warns(readers.InputWarning, match=r"x.csv: 1 record with a misplaced or unclosed quote was read from its line as written.*first at line 5"):
         got = entries(p)
     # The record that failed is its line as written; the rows after it are still read.
     assert [(e.locator, e.id, e.text) for e in got] == [
@@ -536,14 +536,32 @@ def test_reaudit_csv_cases(tmp_path):
     with pytest.warns(readers.InputWarning):
         got = entries(p)
     assert [(e.id, e.text) for e in got] == [("1", 'say "hi" now'), ("2", "ok")]
+    # Outside a fully quoted export, quotes around a line's cells are the writer's.
+    p = _write(tmp_path / "aw.csv", 'text\n"Stop" and "go"\nnext\n')
+    with pytest.warns(readers.InputWarning):
+        assert [e.text for e in entries(p)] == ['"Stop" and "go"', "next"]
+    # A quoted header in a semicolon file; a comma in a semicolon file's column name.
+    p = _write(tmp_path / "qh.csv", '"id";"date";"text"\n"1";"2024-03-01";"Hallo"\n')
+    assert [(e.id, e.text) for e in entries(p)] == [("1", "Hallo")]
+    p = _write(tmp_path / "n11.csv", "id;How I felt, today\n1;good\n")
+    assert [e.text for e in entries(p, text_column="How I felt, today")] == ["good"]
 
 
-def test_a_quote_closed_by_a_later_row_is_warned_about(tmp_path):
-    p = _write(tmp_path / "q1.csv", 'id,text,date\n1,"Best day ever,2024-01-01\n2,Measured the shelf: 30",2024-01-02\n'
-                                   "3,normal,2024-01-03\n")
-    with pytest.warns(readers.InputWarning, match="reads like a row of its own .*first at line 2"):
+def test_well_formed_multi_line_cells_read_without_warnings_and_misquotes_inside_them_stay_one_cell(tmp_path):
+    # Valid CSV with cells over several lines (lines inside them look like rows): no warning.
+    rows = "".join(f'{i},"Dear diary,\nday {i}, at last, fine",2024-03-0{i % 9 + 1}\n' for i in range(200))
+    p = _write(tmp_path / "ok.csv", "id,text,date\n" + rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         got = entries(p)
-    assert [e.id for e in got] == ["1", "3"]  # valid CSV, so read as written, but not silently
+    assert len(got) == 200 and got[7].text == "Dear diary,\nday 7, at last, fine"
+    # A quote out of place inside such a cell: the cell stays one entry (its later lines used to
+    # become invented entries with made-up ids and dates).
+    p = _write(tmp_path / "ml.csv", 'id,text\n1,"Dear diary,\nToday, I told him "no" and left."\n2,fine\n')
+    with pytest.warns(readers.InputWarning, match="read as one cell"):
+        got = entries(p)
+    assert [(e.id, e.locator) for e in got] == [("1", "line 2"), ("2", "line 4")]
+    assert got[0].text.startswith("Dear diary,\nToday, I told him")
 
 
 def test_many_misquoted_rows_do_not_rescan_the_file(tmp_path, monkeypatch):
@@ -617,3 +635,24 @@ def test_an_entry_with_a_bad_byte_keeps_its_id_and_date(tmp_path):
     p.write_bytes(b"id,date,text\n7,2024-03-01,caf\xe9\n")
     (entry,) = entries(p)
     assert (entry.id, entry.date, entry.text) == ("7", "2024-03-01", None) and "0xE9" in entry.error
+
+
+def test_second_reaudit_reader_cases(tmp_path):
+    # A line over 128 KiB inside a multi-line quoted cell crashed the whole run.
+    long_line = "x" * 200_000
+    p = _write(tmp_path / "long.csv", f'id,text\n1,"first line\n{long_line}"\n2,after\n')
+    assert [len(e.text) for e in entries(p)] == [len("first line\n") + 200_000, 5]
+    # A bad sequence in UTF-16 JSON Lines is named as such, on its line.
+    j = tmp_path / "u.jsonl"
+    j.write_bytes(b"\xff\xfe" + '{"text": "one"}\n{"text": "tw'.encode("utf-16-le") + b"\x00\xd8"
+                  + 'o"}\n{"text": "three"}\n'.encode("utf-16-le"))
+    got = entries(j)
+    assert [e.text for e in got] == ["one", None, "three"]
+    assert "line 2: byte 0x00 is not utf-16" in got[1].error
+    # A prose line that starts with an invalid date is no heading and gets no heading warning.
+    md = _write(tmp_path / "p.md", "## 2024-03-01\n13/04/2024 was the day we finally talked it all through at length.\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(entries(md)) == 1
+    with pytest.raises(ValueError, match="unknown encoding 'rot13'"):
+        ReadOptions(encoding="rot13")
