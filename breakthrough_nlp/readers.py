@@ -39,7 +39,7 @@ from typing import Any
 # what auto-detection picks for a folder, reads every file by its own format.
 FORMATS = ("auto", "jsonl", "csv", "tsv", "text", "folder", "jrnl", "dayone", "directory")
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".org"}
-JOURNAL_SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".ndjson", ".csv", ".tsv", ".zip", ".json", ""}
+JOURNAL_SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".ndjson", ".csv", ".tsv", ".tab", ".zip", ".json", ""}
 
 
 class SkippedFilesWarning(UserWarning):
@@ -238,7 +238,9 @@ def _str_or_none(value: Any) -> str | None:
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![0-9])")
-_DAY_FIRST_LOOK = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+_DAY_FIRST_LOOK = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})[/-]\d{2,4}\b")  # 04.03.2024 is day first anyway
+# What may follow an ISO date in a date cell: a time, seconds, fraction and zone ("2024-03-04T09:15:00Z").
+_ISO_TIME = re.compile(r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
 
 
 def _normalize_date(value: str | None, dayfirst: bool) -> tuple[str | None, bool]:
@@ -250,11 +252,14 @@ def _normalize_date(value: str | None, dayfirst: bool) -> tuple[str | None, bool
     text = value.strip()
     m = _ISO_DATE.match(text)
     if m:
+        t = _ISO_TIME.fullmatch(text, m.end())
         try:
             dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            return value, True
+            if t and t.group(1):
+                dt.time(int(t.group(1)), int(t.group(2)), int(t.group(3) or 0))
         except ValueError:
             return value, False
+        return value, t is not None
     heading = _parse_heading(text, dayfirst)
     if heading is not None and heading[1] is None:  # the whole value is a date (and maybe a time)
         return heading[0], True
@@ -1194,7 +1199,7 @@ def detect_format(path: Path, opts: ReadOptions | None = None) -> str:
         return "jsonl"
     if suffix == ".csv":
         return "csv"
-    if suffix == ".tsv":
+    if suffix in (".tsv", ".tab"):
         return "tsv"
     if suffix == ".zip":
         return "dayone"

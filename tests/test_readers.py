@@ -656,3 +656,15 @@ def test_second_reaudit_reader_cases(tmp_path):
         assert len(entries(md)) == 1
     with pytest.raises(ValueError, match="unknown encoding 'rot13'"):
         ReadOptions(encoding="rot13")
+
+
+def test_iso_dates_with_junk_or_impossible_times_are_not_read_and_tab_files_are_tables(tmp_path):
+    p = _write(tmp_path / "d.csv", "id,date,text\n1,2024-03-04T09:15:00Z,a\n2,2024-03-04 extra,b\n"
+                                   "3,2024-03-04T25:00,c\n4,31.04.2024,d\n")
+    with pytest.warns(readers.InputWarning) as caught:
+        got = entries(p)
+    assert [e.date for e in got] == ["2024-03-04T09:15:00Z", "2024-03-04 extra", "2024-03-04T25:00", "31.04.2024"]
+    message = " ".join(str(w.message) for w in caught)
+    assert "3 dates could not be read" in message and "day-first" not in message  # 31.04. is day first anyway
+    t = _write(tmp_path / "export.tab", "id\ttext\n1\tfrom a .tab file\n")
+    assert [e.text for e in entries(t)] == ["from a .tab file"]
