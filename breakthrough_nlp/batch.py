@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .api import RESULT_COLUMNS, iter_annotations, load, writable
 from .labels import LABELS
-from .readers import FORMATS, JOURNAL_SUFFIXES, Entry, ReadOptions, is_output_table, read_entries
+from .readers import FORMATS, Entry, ReadOptions, is_output_table, read_entries
 
 if TYPE_CHECKING:
     from .realizations import RealizationMarker
@@ -283,8 +283,7 @@ def run_annotate(
             Path(folder) in Path(file).parents
             for folder, file in ((os.path.abspath(inp), os.path.abspath(out)),
                                  (os.path.realpath(inp), os.path.realpath(out))))
-        if (inside and out.is_file() and out.suffix.lower() in JOURNAL_SUFFIXES - {".zip", ".json", ""}
-                and not is_output_table(out)):
+        if inside and out.is_file() and kind != "parquet" and not is_output_table(out):  # a .csv/.jsonl is read
             raise ValueError(f"output {out} is a file in the input folder {inp} that this library did not write; "
                              "writing it would overwrite it: choose another output name")
     opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors, encoding)
