@@ -988,8 +988,11 @@ def read_directory(path: Path, opts: ReadOptions, skipped: list[Path] | None = N
     for f in journals:
         if fmt == "auto" and f.suffix.lower() in TEXT_SUFFIXES and _name_date(f, whole=True):
             yield _daily_note(f, path, opts)
-        else:
-            yield from _read_file(f, fmt, opts)
+            continue
+        if fmt == "auto" and f.suffix.lower() in TEXT_SUFFIXES and _NAME_DATE.fullmatch(f.stem):
+            warnings.warn(f"{f}: named like a daily note, but {f.stem} is not a date; read as a journal "
+                          "split at its date headings", InputWarning, stacklevel=2)
+        yield from _read_file(f, fmt, opts)
 
 
 _OUTPUT_MARKS = {"entry_index", "status", "n_realizations", "p_feelings"}
@@ -1252,6 +1255,10 @@ def read_entries(path: str | os.PathLike[str], fmt: str = "auto", opts: ReadOpti
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if not path.exists():
         yield Entry(text=None, source=str(path), locator="file", error=f"{path}: no such file or folder")
+        return
+    if fmt in ("folder", "directory") and not path.is_dir():
+        yield Entry(text=None, source=str(path), locator="file",
+                    error=f"{path}: --format {fmt} reads a folder, and this is a file")
         return
     try:
         if fmt == "folder":

@@ -668,3 +668,15 @@ def test_iso_dates_with_junk_or_impossible_times_are_not_read_and_tab_files_are_
     assert "3 dates could not be read" in message and "day-first" not in message  # 31.04. is day first anyway
     t = _write(tmp_path / "export.tab", "id\ttext\n1\tfrom a .tab file\n")
     assert [e.text for e in entries(t)] == ["from a .tab file"]
+
+
+def test_folder_formats_on_a_file_and_daily_notes_with_impossible_dates(tmp_path):
+    f = _write(tmp_path / "f.csv", "id,text\n1,x\n")
+    for fmt in ("folder", "directory"):
+        got = entries(f, fmt)
+        assert len(got) == 1 and f"--format {fmt} reads a folder" in got[0].error
+    (tmp_path / "vault").mkdir()
+    _write(tmp_path / "vault" / "2024-02-30.md", "Wrote this on a day that does not exist.\n")
+    with pytest.warns(readers.InputWarning, match="2024-02-30 is not a date"):
+        got = entries(tmp_path / "vault")
+    assert [e.text for e in got] == ["Wrote this on a day that does not exist."]
