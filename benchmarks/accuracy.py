@@ -113,8 +113,9 @@ def main() -> int:
     print(f"{'system':<42}{'macro-F1':>9}{'exact':>8}{'overlap':>9}{'lab.acc':>8}")
     for name in systems:
         r = results[name]
+        acc = r["spans"]["label_accuracy"]
         print(f"{name:<42}{r['labels']['macro_f1']:>9.3f}{r['spans']['exact']['f1']:>8.3f}"
-              f"{r['spans']['overlap']['f1']:>9.3f}{r['spans']['label_accuracy']:>8.3f}")
+              f"{r['spans']['overlap']['f1']:>9.3f}{'n/a' if acc is None else format(acc, '.3f'):>8}")
     print(json.dumps(results["bootstrap_95ci"], indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

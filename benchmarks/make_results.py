@@ -19,8 +19,8 @@ def load(name: str) -> dict:
     return json.loads((R / f"{name}.json").read_text())
 
 
-def f(x: float) -> str:
-    return f"{x:.3f}"
+def f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"  # undefined: no gold and nothing predicted, or no matches
 
 
 def ci(pair: list[float]) -> str:

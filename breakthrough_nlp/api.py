@@ -337,7 +337,7 @@ def _row_for_invalid(item: Any, index: int, text_key: str, keep: tuple[str, ...]
         status = f"error: {entry['_error']}"
     elif text_key not in entry:
         status = f"error: entry {index} has no '{text_key}' field"
-    elif text is None or (isinstance(text, float) and text != text):
+    elif text is None or text is pd.NA or text is pd.NaT or (isinstance(text, float) and text != text):
         status = f"error: entry {index}: '{text_key}' is empty (None or NaN)"
     elif not isinstance(text, str):
         status = f"error: entry {index}: '{text_key}' is {type(text).__name__}, not a string"
@@ -391,9 +391,35 @@ def annotate_frame(df: pd.DataFrame, *, text_column: str = "text",
         raise KeyError(f"annotate_frame: no column {text_column!r} in the frame (columns: {list(df.columns)})")
     nlp = _default_nlp() if model is None else _cached_load(os.fspath(model))
     records = [{"text": t} for t in df[text_column].tolist()]
+    clash = [c for c in FRAME_COLUMNS if c in df.columns]
+    if clash:  # duplicate column names break to_parquet and every later lookup
+        raise ValueError(f"annotate_frame: the frame already has column(s) {clash}, which it would add; "
+                         "rename or drop them first")
     result = pd.DataFrame(list(iter_annotations(records, nlp)), columns=RESULT_COLUMNS, index=df.index)
-    result = result.drop(columns=["entry_index", "id", "date", "author"])
+    result = result[FRAME_COLUMNS]
+    probabilities = [f"p_{label}" for label in LABELS]
+    result[probabilities] = result[probabilities].astype("float64")  # failed rows: NaN, not object None
     return pd.concat([df, result], axis=1)
+
+
+FRAME_COLUMNS = [c for c in RESULT_COLUMNS if c not in ("entry_index", "id", "date", "author")]
+"""The columns :func:`annotate_frame` appends."""
+
+
+def arrow_schema(sample: pd.DataFrame) -> Any:
+    """A pyarrow schema for a frame from :func:`annotate_frame`: the annotation columns typed (lists
+    of labels, lists of span structs, float probabilities), the others inferred from ``sample``, a
+    non-empty frame with the same columns. Parquet writers cannot infer the span lists from Dask's
+    empty ``meta``: ``annotated.to_parquet(path, schema=arrow_schema(annotate_frame(ddf.head(1))))``."""
+    import pyarrow as pa
+
+    span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
+                      ("score", pa.float64()), ("text", pa.string())])
+    ours = {"word_count": pa.int64(), **{f"p_{label}": pa.float64() for label in LABELS},
+            "labels": pa.list_(pa.string()), "realizations": pa.list_(span), "n_realizations": pa.int64(),
+            "status": pa.string()}
+    others = pa.Schema.from_pandas(sample[[c for c in sample.columns if c not in ours]], preserve_index=False)
+    return pa.schema([pa.field(c, ours[c]) if c in ours else others.field(c) for c in sample.columns])
 
 
 _LOADED: dict[str, Language] = {}

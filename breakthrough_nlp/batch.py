@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .api import RESULT_COLUMNS, iter_annotations, load, writable
 from .labels import LABELS
-from .readers import FORMATS, Entry, ReadOptions, is_output_table, read_entries
+from .readers import FORMATS, JOURNAL_SUFFIXES, Entry, ReadOptions, is_output_table, read_entries
 
 if TYPE_CHECKING:
     from .realizations import RealizationMarker
@@ -34,6 +34,27 @@ logger = logging.getLogger(__name__)
 OUTPUT_KINDS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 BATCH_COLUMNS = ["source", "locator", *RESULT_COLUMNS]
 CHUNK_SIZE = 256
+
+
+def check_output(inputs: Iterable[str | os.PathLike[str]], out: Path, what: str) -> None:
+    """Refuse, before any work, an output that cannot be written or would overwrite a journal: a
+    missing folder, a folder, one of the inputs, or a journal file inside an input folder (one this
+    library did not write, such as an earlier output table)."""
+    if not out.parent.exists():
+        raise FileNotFoundError(f"output folder {out.parent} does not exist")
+    if out.is_dir():
+        raise IsADirectoryError(f"output {out} is a folder; name {what}")
+    for inp in inputs:
+        if Path(inp).is_file() and out.exists() and os.path.samefile(inp, out):
+            raise ValueError(f"output {out} is one of the inputs; writing it would overwrite the journal")
+        # Inside the folder as written or once links are followed (a linked subfolder is walked too).
+        inside = Path(inp).is_dir() and any(
+            Path(folder) in Path(file).parents
+            for folder, file in ((os.path.abspath(inp), os.path.abspath(out)),
+                                 (os.path.realpath(inp), os.path.realpath(out))))
+        if inside and out.is_file() and out.suffix.lower() in JOURNAL_SUFFIXES and not is_output_table(out):
+            raise ValueError(f"output {out} is a file in the input folder {inp} that this library did not write; "
+                             "writing it would overwrite it: choose another output name")
 
 
 def output_kind(path: Path) -> str:
@@ -269,23 +290,9 @@ def run_annotate(
     if kind == "parquet":
         _require_pyarrow()
     _check_author_from(author_from)  # now, not when the first entry is read
-    if not out.parent.exists():
-        raise FileNotFoundError(f"output folder {out.parent} does not exist")
-    if out.is_dir():
-        raise IsADirectoryError(f"output {out} is a folder; name a .csv, .parquet or .jsonl file")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    for inp in inputs:
-        if Path(inp).is_file() and out.exists() and os.path.samefile(inp, out):
-            raise ValueError(f"output {out} is one of the inputs; writing it would overwrite the journal")
-        # Inside the folder as written or once links are followed (a linked subfolder is walked too).
-        inside = Path(inp).is_dir() and any(
-            Path(folder) in Path(file).parents
-            for folder, file in ((os.path.abspath(inp), os.path.abspath(out)),
-                                 (os.path.realpath(inp), os.path.realpath(out))))
-        if inside and out.is_file() and kind != "parquet" and not is_output_table(out):  # a .csv/.jsonl is read
-            raise ValueError(f"output {out} is a file in the input folder {inp} that this library did not write; "
-                             "writing it would overwrite it: choose another output name")
+    check_output(inputs, out, "a .csv, .parquet or .jsonl file")
     opts = ReadOptions(text_column, id_column, date_column, author_column, dayfirst, encoding_errors, encoding)
     store = _ChunkStore(out)
     if store.exists() and not resume:

@@ -140,7 +140,7 @@ def span_prf(records: Sequence[Record], docs: Sequence[Doc], threshold: float | 
     return {
         "exact": _prf(*ex),
         "overlap": _prf(*ov),
-        "label_accuracy": round(label_hits / label_total, 4) if label_total else 0.0,
+        "label_accuracy": round(label_hits / label_total, 4) if label_total else None,  # no matches: undefined
         "matched": label_total,
         "hard_negative_fp_rate": {
             t: {"rate": round(decoy_hit[t] / n, 4), "marked": decoy_hit[t], "total": n}
@@ -162,8 +162,11 @@ def label_prf(records: Sequence[Record], docs: Sequence[Doc]) -> dict[str, Any]:
             fp += p and not g
             fn += g and not p
             brier.append((doc.cats.get(label, 0.0) - g) ** 2)
-        out[label] = dict(_prf(tp, fp, fn), brier=round(float(np.mean(brier)) if brier else 0.0, 4))
-    out["macro_f1"] = round(float(np.mean([out[lab]["f1"] for lab in LABELS])), 4)
+        out[label] = dict(_prf(tp, fp, fn), brier=round(float(np.mean(brier)) if brier else 0.0, 4), support=tp + fn)
+        if tp + fp + fn == 0:  # nothing to find and nothing claimed: F1 is undefined, not 0
+            out[label].update(precision=None, recall=None, f1=None)
+    defined = [out[lab]["f1"] for lab in LABELS if out[lab]["f1"] is not None]
+    out["macro_f1"] = round(float(np.mean(defined)), 4) if defined else None
     return out
 
 
@@ -249,15 +252,21 @@ def evaluate(nlp: Language, records: Sequence[Record | dict[str, Any]], *, batch
 def format_table(result: dict[str, Any]) -> str:
     """A plain-text report of :func:`evaluate`'s result."""
     lines = [f"entries: {result['entries']}", "", f"{'label':<10}{'P':>8}{'R':>8}{'F1':>8}{'Brier':>8}"]
+    def num(x: float | None) -> str:
+        return f"{x:>8.3f}" if x is not None else f"{'n/a':>8}"
+
     for label in LABELS:
         r = result["labels"][label]
-        lines.append(f"{label:<10}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['brier']:>8.3f}")
-    lines.append(f"{'macro-F1':<10}{'':>16}{result['labels']['macro_f1']:>8.3f}")
+        lines.append(f"{label:<10}{num(r['precision'])}{num(r['recall'])}{num(r['f1'])}{num(r['brier'])}"
+                     f"   (support {r.get('support', '?')})")
+    lines.append(f"{'macro-F1':<10}{'':>16}{num(result['labels']['macro_f1'])}"
+                 + ("   (over the labels with gold or predicted entries)" if any(
+                     result["labels"][lab]["f1"] is None for lab in LABELS) else ""))
     lines += ["", f"{'spans':<10}{'P':>8}{'R':>8}{'F1':>8}"]
     for kind in ("exact", "overlap"):
         r = result["spans"][kind]
         lines.append(f"{kind:<10}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}")
-    lines.append(f"span label accuracy on overlap matches: {result['spans']['label_accuracy']:.3f} "
+    lines.append(f"span label accuracy on overlap matches: {num(result['spans']['label_accuracy']).strip()} "
                  f"(n={result['spans']['matched']})")
     cal = result.get("span_calibration")
     if cal:

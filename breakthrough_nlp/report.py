@@ -23,6 +23,7 @@ import pandas as pd
 from spacy.language import Language
 
 from .api import annotate, load
+from .batch import check_output
 from .labels import LABELS, SPAN_LABELS
 from .readers import Entry, ReadOptions, read_entries
 from .timelines import Timeline, timeline
@@ -265,13 +266,17 @@ def write_report(
     at all.
     """
     out = Path(output)
+    check_output(inputs, out, "an .html file")  # before any work, and never over a journal
     opts = opts or ReadOptions()
-    entries = [e for inp in inputs for e in read_entries(inp, fmt, opts)]
+    entries = [e for inp in inputs for e in read_entries(inp, fmt, opts, exclude=[out])]
     nlp = load(model, trusted=trusted)
     names = [Path(p).name for p in inputs]
     page, n, n_failed, n_hits = _build(entries, nlp, title=title or f"Breakthrough report: {', '.join(names)}",
                                        sources=names)
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, out)
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)  # never leave journal text behind in a stray file
     return ReportResult(out, n, n_failed, n_hits)

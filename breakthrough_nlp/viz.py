@@ -75,7 +75,8 @@ def _draw(ax: Axes, tl: Timeline, writer: Hashable, rolling: int) -> None:
     ax.set_ylabel("probability")
     ax.set_xlabel("date" if by_date else "entry (date order; undated last)")
     n_hits = int(entries["breakthrough"].sum())
-    ax.set_title(f"{writer}: {len(entries)} entries, {n_hits} with a breakthrough (★)", fontsize=10)
+    ax.set_title(f"{writer}: {len(entries)} entries, {n_hits} with a breakthrough (★)", fontsize=10,
+                 parse_math=False)  # a writer named "$x$" is a name, not a formula
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     if by_date:
         ax.figure.autofmt_xdate()

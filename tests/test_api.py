@@ -252,3 +252,9 @@ def test_annotate_refuses_an_unsegmented_pipeline(nlp):
     with nlp.select_pipes(disable=["breakthrough_sentencizer"]):
         with pytest.raises(ValueError, match="not running: breakthrough_sentencizer"):
             breakthrough_nlp.annotate(["Every time I say yes I end up burned out."], nlp)
+
+
+def test_a_missing_text_in_a_pandas_string_column_is_an_empty_text(nlp):
+    df = pd.DataFrame({"text": pd.array(["Rain.", None], dtype="string")})
+    out = breakthrough_nlp.annotate_frame(df)
+    assert "'text' is empty (None or NaN)" in out["status"].iloc[1]

@@ -37,3 +37,27 @@ def test_map_partitions_on_local_cluster_matches_pandas(tmp_path):
     for col in ("p_feelings", "p_patterns", "p_values"):
         assert got[col].tolist() == pytest.approx(expected[col].tolist())
     assert got["labels"].tolist() == expected["labels"].tolist()
+
+
+def test_the_readme_dask_example_writes_parquet(tmp_path):
+    # The README's example failed at to_parquet: Dask cannot infer the span lists' type from meta,
+    # and a failed first row made the probabilities object columns.
+    pytest.importorskip("pyarrow")
+    from breakthrough_nlp.api import arrow_schema
+
+    df = pd.DataFrame({"text": [None] + TEXTS, "who": [f"w{i}" for i in range(len(TEXTS) + 1)]})
+    ddf = dd.from_pandas(df, npartitions=3)
+    sample = breakthrough_nlp.annotate_frame(ddf.head(1))
+    assert sample["p_patterns"].dtype == "float64"
+    annotated = ddf.map_partitions(breakthrough_nlp.annotate_frame, meta=sample[:0])
+    annotated.to_parquet(tmp_path / "annotated", schema=arrow_schema(sample))
+    back = pd.read_parquet(tmp_path / "annotated")
+    assert len(back) == len(df) and back["status"].iloc[0].startswith("error")
+    expected = breakthrough_nlp.annotate_frame(df)
+    assert [list(x) for x in back["labels"]] == expected["labels"].tolist()
+    assert [len(x) for x in back["realizations"]] == expected["n_realizations"].tolist()
+
+
+def test_annotate_frame_refuses_a_frame_that_already_has_its_columns():
+    with pytest.raises(ValueError, match=r"already has column\(s\) \['labels'\]"):
+        breakthrough_nlp.annotate_frame(pd.DataFrame({"text": ["Rain."], "labels": [["values"]]}))

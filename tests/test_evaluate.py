@@ -90,3 +90,18 @@ def test_evaluate_cli_at_another_span_threshold(corpus_dir, capsys):
     assert 0 < strict < tuned  # fewer marked spans
     assert results[1]["spans"]["overlap"]["precision"] > results[0]["spans"]["overlap"]["precision"]
     assert results[1]["entries"] == results[0]["entries"] == 296
+
+
+def test_a_label_nobody_has_or_claims_is_undefined_not_zero(nlp):
+    from breakthrough_nlp.corpus import Record
+    from breakthrough_nlp.evaluation import evaluate, format_table
+
+    # A perfect model on data without values used to score macro-F1 0.667: values counted as F1 0.
+    text = "Every time I say yes to everything I end up burned out and resentful."
+    doc_labels = nlp(text)._.breakthroughs
+    rec = Record(id="a", text=text, labels=list(doc_labels), spans=[])
+    res = evaluate(nlp, [rec])
+    missing = [lab for lab in ("feelings", "patterns", "values") if lab not in doc_labels]
+    assert missing and all(res["labels"][lab]["f1"] is None for lab in missing)
+    assert res["labels"]["macro_f1"] == 1.0
+    assert "n/a" in format_table(res)

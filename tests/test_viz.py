@@ -176,3 +176,14 @@ def test_render_survives_odd_scores_and_explains_pandas_na():
     row = pd.Series({"text": float("nan"), "realizations": "[]", "status": "ok"})
     with pytest.raises(ValueError, match="keep_default_na=False"):
         render(row, jupyter=False)
+
+
+def test_a_writer_name_with_dollar_signs_is_drawn_as_written():
+    df = pd.DataFrame({"author": ["$\\frac$"] * 3, "date": ["2024-03-01", "2024-03-02", "2024-03-03"],
+                       "p_feelings": [0.1, 0.2, 0.3], "p_patterns": [0.1, 0.9, 0.2], "p_values": [0.1, 0.1, 0.1],
+                       "labels": [[], ["patterns"], []], "status": ["ok"] * 3})
+    fig = plot_timeline(timeline(df))
+    import io
+
+    fig.savefig(io.BytesIO(), format="png")  # mathtext used to raise on "$\frac$"
+    assert fig.axes[0].get_title().startswith("$\\frac$")
