@@ -87,7 +87,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .readers import ReadOptions
     from .report import write_report
 
-    opts = ReadOptions(dayfirst=args.dayfirst, encoding_errors=args.encoding_errors, encoding=args.encoding)
+    opts = ReadOptions(args.text_column, args.id_column, args.date_column, args.author_column,
+                       dayfirst=args.dayfirst, encoding_errors=args.encoding_errors, encoding=args.encoding)
     result = write_report(args.inputs, args.output, fmt=args.format, model=args.model, opts=opts,
                           trusted=args.trusted, title=args.title)
     print(result.summary())
@@ -110,6 +111,12 @@ def _add_journal_options(p: argparse.ArgumentParser, *, output_help: str) -> Non
                    help="bytes not in the encoding: an error row for the entry holding them (strict) or "
                         "U+FFFD with a warning (replace)")
     p.add_argument("--trusted", action="store_true", help="allow model files outside the safe allow-list")
+    p.add_argument("--text-column", default="text",
+                   help="CSV column / JSON field of the entry text; several names are tried in order "
+                        "(text,entry,body); case and surrounding spaces are ignored (default: text)")
+    p.add_argument("--id-column", default="id", help="column of the entry id (default: id)")
+    p.add_argument("--date-column", default="date", help="column of the entry date (default: date)")
+    p.add_argument("--author-column", default="author", help="column of the writer (default: author)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,12 +137,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run into the same output")
-    p.add_argument("--text-column", default="text",
-                   help="CSV column / JSON field of the entry text; several names are tried in order "
-                        "(text,entry,body); case and surrounding spaces are ignored (default: text)")
-    p.add_argument("--id-column", default="id", help="column of the entry id (default: id)")
-    p.add_argument("--date-column", default="date", help="column of the entry date (default: date)")
-    p.add_argument("--author-column", default="author", help="column of the writer (default: author)")
     p.add_argument("--author-from", choices=["file", "folder"], default=None,
                    help="fill a missing author with the entry's file name or its folder's name "
                         "(one file or one folder per participant)")

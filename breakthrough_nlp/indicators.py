@@ -49,7 +49,7 @@ CATEGORIES: tuple[str, ...] = ("insight", "causal", "positive_emotion", "negativ
 PHASES: tuple[str, ...] = ("connecting", "experiencing", "reflecting", "relaxing")
 RESOURCE = "indicators.json"
 
-_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # letters of any script: "café" is one word, not "caf"
 # Zero-width characters join the parts of one word (the Pepys edition uses U+2060).
 _JOINERS = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 

@@ -266,6 +266,13 @@ def _normalize_date(value: str | None, dayfirst: bool) -> tuple[str | None, bool
     return value, False
 
 
+def is_iso_date(text: str) -> bool:
+    """Whether ``text`` is an ISO date, maybe with a time and zone, that exists (the readers and
+    timelines agree on what a date is)."""
+    m = _ISO_DATE.match(text.strip())
+    return m is not None and _normalize_date(text, False) == (text, True)
+
+
 class _DateTally:
     """A file's dates that could not be read, for one warning at the end of the file (no values shown)."""
 

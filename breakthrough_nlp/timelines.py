@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .labels import LABELS
+from .readers import is_iso_date
 
 UNKNOWN_WRITER = "(unknown)"
 """Group key for entries whose ``by`` value is missing."""
@@ -80,10 +81,9 @@ def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):  # also datetime and pd.Timestamp
         return value.date() if isinstance(value, dt.datetime) else value
     text = str(value).strip()
-    try:  # the local calendar day of an ISO date or datetime, whatever its time zone
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
+    if not is_iso_date(text):  # as the readers judge dates: "2024-03-021" or "2024-03-02 junk" are none
         return None
+    return dt.date.fromisoformat(text[:10])  # the local calendar day, whatever its time zone
 
 
 def parse_dates(values: pd.Series) -> pd.Series:

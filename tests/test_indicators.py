@@ -126,3 +126,9 @@ def test_corpus_records_work_and_are_fast(corpus_dir):
     assert len(phases) == len(records)
     assert set(phases["phase"].dropna()) <= {"connecting", "experiencing", "reflecting", "relaxing"}
     assert isinstance(phases, pd.DataFrame)
+
+
+def test_words_of_any_script_are_whole_words():
+    from breakthrough_nlp.indicators import tokenize
+
+    assert tokenize("Café naïve Zoë’s 3rd") == ["café", "naïve", "zoë’s", "rd"]

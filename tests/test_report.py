@@ -157,3 +157,27 @@ def test_report_renders_in_headless_chromium(cli_report, tmp_path):
         assert e["text"] in text
     assert "Told Sam no for the first time." in text
     assert re.search(r'<img alt="timeline of marta" src="data:image/png;base64,', dom.stdout)
+
+
+def test_report_never_overwrites_a_journal_and_links_entries_without_ids(tmp_path, nlp, capsys):
+    from breakthrough_nlp.readers import Entry
+
+    journal = tmp_path / "j.md"
+    journal.write_text("## 2024-03-01\nEvery time I say yes to everything I end up burned out.\n", encoding="utf-8")
+    before = journal.read_bytes()
+    assert main(["report", str(journal), "-o", str(journal)]) == 2
+    folder = tmp_path / "diary"
+    folder.mkdir()
+    (folder / "journal.md").write_bytes(before)
+    assert main(["report", str(folder), "-o", str(folder / "journal.md")]) == 2
+    assert journal.read_bytes() == before and (folder / "journal.md").read_bytes() == before
+    assert "overwrite" in capsys.readouterr().err
+    page = build_report([Entry(text="Every time I say yes to everything I end up burned out.", source="x.csv",
+                               locator="line 2", id=None, date="2024-03-01")], nlp)
+    assert 'href="#' in page and "></a>" not in page
+
+
+def test_report_takes_the_column_options(tmp_path):
+    src = tmp_path / "e.csv"
+    src.write_text("id,entry\n1,Every time I say yes to everything I end up burned out.\n", encoding="utf-8")
+    assert main(["report", str(src), "-o", str(tmp_path / "e.html"), "--text-column", "entry"]) == 0

@@ -158,3 +158,11 @@ def test_module_and_function_do_not_shadow_each_other():
     assert module.timeline is breakthrough_nlp.timeline
     assert module.Timeline is breakthrough_nlp.Timeline
     assert callable(breakthrough_nlp.timeline) and not hasattr(breakthrough_nlp.timeline, "order_entries")
+
+
+def test_timelines_judge_dates_as_the_readers_do():
+    from breakthrough_nlp.timelines import _as_date
+
+    assert _as_date("2024-03-02T09:00:00+02:00").isoformat() == "2024-03-02"
+    for junk in ("2024-03-021", "2024-03-02 junk", "2024-03-02T25:99", "20240302", "2024-W10-1"):
+        assert _as_date(junk) is None, junk  # the same on every Python version
