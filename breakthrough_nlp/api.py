@@ -99,7 +99,7 @@ def _pieces(text: str, max_length: int) -> list[tuple[int, str]]:
         window = text[start:start + max_length]
         # The last paragraph break in the window's second half, else line break, sentence end, space.
         cuts = ((window.rfind(sep), len(sep)) for sep in ("\n\n", "\n", ". ", " "))
-        cut = next((c + n for c, n in cuts if c > max_length // 2), max_length)
+        cut = next((at + width for at, width in cuts if at > max_length // 2), max_length)
         out.append((start, text[start:start + cut]))
         start += cut
     out.append((start, text[start:]))
@@ -389,12 +389,12 @@ def annotate_frame(df: pd.DataFrame, *, text_column: str = "text",
     """
     if text_column not in df.columns:
         raise KeyError(f"annotate_frame: no column {text_column!r} in the frame (columns: {list(df.columns)})")
-    nlp = _default_nlp() if model is None else _cached_load(os.fspath(model))
-    records = [{"text": t} for t in df[text_column].tolist()]
     clash = [c for c in FRAME_COLUMNS if c in df.columns]
     if clash:  # duplicate column names break to_parquet and every later lookup
         raise ValueError(f"annotate_frame: the frame already has column(s) {clash}, which it would add; "
                          "rename or drop them first")
+    nlp = _default_nlp() if model is None else _cached_load(os.fspath(model))
+    records = [{"text": t} for t in df[text_column].tolist()]
     result = pd.DataFrame(list(iter_annotations(records, nlp)), columns=RESULT_COLUMNS, index=df.index)
     result = result[FRAME_COLUMNS]
     probabilities = [f"p_{label}" for label in LABELS]
@@ -413,13 +413,23 @@ def arrow_schema(sample: pd.DataFrame) -> Any:
     empty ``meta``: ``annotated.to_parquet(path, schema=arrow_schema(annotate_frame(ddf.head(1))))``."""
     import pyarrow as pa
 
-    span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
-                      ("score", pa.float64()), ("text", pa.string())])
-    ours = {"word_count": pa.int64(), **{f"p_{label}": pa.float64() for label in LABELS},
-            "labels": pa.list_(pa.string()), "realizations": pa.list_(span), "n_realizations": pa.int64(),
-            "status": pa.string()}
+    ours = {c: t for c, t in arrow_types().items() if c in FRAME_COLUMNS}
     others = pa.Schema.from_pandas(sample[[c for c in sample.columns if c not in ours]], preserve_index=False)
     return pa.schema([pa.field(c, ours[c]) if c in ours else others.field(c) for c in sample.columns])
+
+
+def arrow_types() -> dict[str, Any]:
+    """The pyarrow type of every column an annotation row can have (``annotate``, ``annotate_frame``
+    and the CLI's table: ``source``, ``locator`` and ``text`` included), defined once for every writer."""
+    import pyarrow as pa
+
+    span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
+                      ("score", pa.float64()), ("text", pa.string())])
+    return {"source": pa.string(), "locator": pa.string(), "entry_index": pa.int64(), "id": pa.string(),
+            "date": pa.string(), "author": pa.string(), "word_count": pa.int64(),
+            **{f"p_{label}": pa.float64() for label in LABELS},
+            "labels": pa.list_(pa.string()), "realizations": pa.list_(span), "n_realizations": pa.int64(),
+            "status": pa.string(), "text": pa.string()}
 
 
 _LOADED: dict[str, Language] = {}

@@ -22,8 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .api import RESULT_COLUMNS, iter_annotations, load, writable
-from .labels import LABELS
+from .api import RESULT_COLUMNS, arrow_types, iter_annotations, load, writable
 from .readers import FORMATS, JOURNAL_SUFFIXES, Entry, ReadOptions, is_output_table, read_entries
 
 if TYPE_CHECKING:
@@ -212,16 +211,8 @@ def _write_parquet(store: _ChunkStore, tmp: Path, columns: list[str]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    span_type = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()),
-                           ("score", pa.float64()), ("text", pa.string())])
-    schema = pa.schema(
-        [("source", pa.string()), ("locator", pa.string()), ("entry_index", pa.int64()), ("id", pa.string()),
-         ("date", pa.string()), ("author", pa.string()), ("word_count", pa.int64())]
-        + [(f"p_{label}", pa.float64()) for label in LABELS]
-        + [("labels", pa.list_(pa.string())), ("realizations", pa.list_(span_type)),
-           ("n_realizations", pa.int64()), ("status", pa.string())]
-        + [("text", pa.string())] * ("text" in columns)
-    )
+    types = arrow_types()
+    schema = pa.schema([(name, types[name]) for name in columns])
     with pq.ParquetWriter(tmp, schema) as writer:
         for rows in store.rows():
             cols = {name: [r.get(name) for r in rows] for name in schema.names}

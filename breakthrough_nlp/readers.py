@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -139,6 +140,11 @@ codecs.register_error("breakthrough_nlp.escape", _escape_bytes)
 _LINE_END = re.compile(r"\r\n|\r|\n")  # line breaks as the csv module counts them
 
 
+def _line_starts(text: str) -> list[int]:
+    """The offset at which each line of ``text`` starts (line ``k`` at index ``k - 1``)."""
+    return [0] + [m.end() for m in _LINE_END.finditer(text)]
+
+
 def _encoding_of(data: bytes, opts: ReadOptions) -> str:
     """The byte-order mark's encoding if there is one, else the one the user named."""
     for bom, name in _BOMS:
@@ -193,20 +199,27 @@ def _label(encoding: str) -> str:
     return "UTF-8" if name.startswith("utf-8") else name
 
 
-def _bad_byte(entry: Entry, encoding: str, line_of: Any = None) -> Entry:
-    """``entry``, or an error entry when a field holds a byte that did not decode (see ``_decode``)."""
+def _bad_byte_problem(escaped: str, encoding: str, where: str = "") -> str:
+    """``byte 0xE9 [in the text] is not UTF-8; <hint>`` for a byte kept as an escape by ``_decode``."""
+    return f"byte 0x{ord(escaped) - 0xDC00:02X}{where} is not {_label(encoding)}; {_ENCODING_HINT}"
+
+
+def _without_escapes(value: str | None) -> str | None:
+    return None if value is None or _ESCAPED_BYTE.search(value) else value
+
+
+def _bad_byte(entry: Entry, path: Path, opts: ReadOptions, line_of: Any = None) -> Entry:
+    """``entry``, or an error entry when a field holds a byte that did not decode (see ``_decode``);
+    the error keeps the id, date and author that decoded."""
     for name in ("text", "id", "date", "author"):
         value = getattr(entry, name)
         m = _ESCAPED_BYTE.search(value) if value else None
         if m:
             where = line_of(m.start()) if (line_of and name == "text") else entry.locator
-            def clean(v: str | None) -> str | None:
-                return None if v is None or _ESCAPED_BYTE.search(v) else v
-
-            return Entry(text=None, id=clean(entry.id), date=clean(entry.date), author=clean(entry.author),
-                         source=entry.source, locator=entry.locator,
-                         error=f"{entry.source} {where}: byte 0x{ord(m.group()) - 0xDC00:02X} in the {name} is not "
-                               f"{_label(encoding)}; {_ENCODING_HINT}")
+            problem = _bad_byte_problem(m.group(), _file_encoding(path, opts), f" in the {name}")
+            return Entry(text=None, id=_without_escapes(entry.id), date=_without_escapes(entry.date),
+                         author=_without_escapes(entry.author), source=entry.source, locator=entry.locator,
+                         error=f"{entry.source} {where}: {problem}")
     return entry
 
 
@@ -269,8 +282,7 @@ def _normalize_date(value: str | None, dayfirst: bool) -> tuple[str | None, bool
 def is_iso_date(text: str) -> bool:
     """Whether ``text`` is an ISO date, maybe with a time and zone, that exists (the readers and
     timelines agree on what a date is)."""
-    m = _ISO_DATE.match(text.strip())
-    return m is not None and _normalize_date(text, False) == (text, True)
+    return _ISO_DATE.match(text.strip()) is not None and _normalize_date(text, False)[1]
 
 
 class _DateTally:
@@ -360,8 +372,7 @@ def _jsonl_lines(path: Path, data: bytes, opts: ReadOptions,
         for lineno, line in enumerate(whole.split("\n"), 1):
             m = _ESCAPED_BYTE.search(line)
             if m:
-                yield lineno, None, (f"{path} line {lineno}: byte 0x{ord(m.group()) - 0xDC00:02X} is not "
-                                     f"{_label(encoding)}; {_ENCODING_HINT}")
+                yield lineno, None, f"{path} line {lineno}: {_bad_byte_problem(m.group(), encoding)}"
             elif line.strip():
                 yield lineno, line, None
         return
@@ -439,26 +450,37 @@ def _csv_max_field() -> int:
     return _csv_limit
 
 
+@contextlib.contextmanager
+def _no_field_limit() -> Iterator[None]:
+    """Lift the csv module's 131,072-character field limit (journal entries can be longer) for one
+    parse, and restore it after, so that other users of the module are unaffected."""
+    old = csv.field_size_limit(_csv_max_field())
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[Entry]:
     """One entry per record, located at the record's first line.
 
     Strict about what would otherwise change an entry without a word. A quote
     that is misplaced or never closed (a text that starts with a quote, in an
     export that does not quote cells) makes the record's first line be read
-    as written, quotes and all, with a warning, and reading goes on from the
-    next line, so the rows it would have swallowed are read too. A record
-    with more cells than the header (an unquoted comma in the text), a byte
-    that is not in the file's encoding, or two columns that both match one
-    option make error rows. Excel's ``sep=;`` line is honoured, and a header with no comma but
-    semicolons or tabs sets the delimiter. Journal entries can be long: the
-    csv module's field-size limit is lifted while a record is parsed (and
-    restored after, so other users of the module are unaffected).
+    as written, with a warning, and reading goes on from the next line, so the
+    rows it would have swallowed are read too; a quote out of place inside a
+    cell that runs over several lines keeps that cell whole (read leniently).
+    A record with more cells than the header (an unquoted comma in the text),
+    a byte that is not in the file's encoding, or two columns that both match
+    one option make error rows. Excel's ``sep=;`` line is honoured, and a
+    semicolon, tab or pipe is the delimiter when it, and not the comma, finds
+    the text column in the header (:func:`_sniff`). Fields may be longer than
+    the csv module's limit (:func:`_no_field_limit`).
     """
     text, err = _read_text(path, opts, lenient=True)
     if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
-    encoding = _file_encoding(path, opts)
     source = str(path)
     first = re.match(r"[^\r\n]*", text.lstrip("\r\n")).group()  # type: ignore[union-attr]
     skip = 0
@@ -467,7 +489,6 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
         delimiter, skip = sep.group(1), 1
     elif delimiter == ",":
         delimiter = _sniff(first, opts.text_column)
-    max_field = _csv_max_field()
     lines = _Lines(text, delimiter)
     base = 0  # the line before the text the current reader reads
     rows = lines.reader(0)
@@ -478,11 +499,8 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
         nonlocal start
         while True:
             start = base + rows.line_num + 1
-            old = csv.field_size_limit(max_field)
-            try:
+            with _no_field_limit():
                 record = next(rows)
-            finally:
-                csv.field_size_limit(old)
             if record:
                 return record
 
@@ -554,7 +572,7 @@ def read_csv(path: Path, opts: ReadOptions, delimiter: str = ",") -> Iterator[En
             continue
         # Missing trailing cells are None.
         fields = {name: record[i] if i < len(record) else None for name, i in columns.items()}
-        yield _bad_byte(_make_entry(fields, source, f"line {start}", opts, dates), encoding)
+        yield _bad_byte(_make_entry(fields, source, f"line {start}", opts, dates), path, opts)
     dates.warn()
     if literal:
         n = len(literal)
@@ -581,11 +599,11 @@ class _Lines:
     def __init__(self, text: str, delimiter: str) -> None:
         self.text = text
         self.delimiter = delimiter
-        self.starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+        self.starts = _line_starts(text)
         self.buffer = io.StringIO(text, newline="")
         # A fully quoted export (a header of quoted cells): its lines read as written lose the outer quotes.
         first = self.line(1) if text else ""
-        self.quoted = bool(first) and all(len(c) >= 2 and c[0] == c[-1] == '"' for c in first.split(delimiter))
+        self.quoted = bool(first) and all(_quoted_whole(c) for c in first.split(delimiter))
 
     def reader(self, after_line: int, strict: bool = True) -> Any:
         """A csv reader from the line after ``after_line`` (0: from the start)."""
@@ -602,7 +620,7 @@ class _Lines:
         """The cells of one line with quotes as ordinary characters (in a fully quoted export, without
         the quotes around each whole cell)."""
         cells = self.line(number).split(self.delimiter)
-        if self.quoted and all(len(c) >= 2 and c[0] == c[-1] == '"' for c in cells if c):
+        if self.quoted and all(_quoted_whole(c) for c in cells if c):
             return [c[1:-1].replace('""', '"') if c else c for c in cells]
         return cells
 
@@ -610,25 +628,24 @@ class _Lines:
         """The record starting at line ``number`` read leniently, and its last line, when it runs over
         several lines and has no text beyond the header's columns; else None."""
         rows = self.reader(number - 1, strict=False)
-        old = csv.field_size_limit(_csv_max_field())
         try:
-            record = next(rows, None)
+            with _no_field_limit():
+                record = next(rows, None)
         except csv.Error:
             return None
-        finally:
-            csv.field_size_limit(old)
         end = number - 1 + rows.line_num
         if record is None or end <= number or any(c.strip() for c in record[n_columns:]):
             return None
         return record, end
 
 
-def _parse_line(line: str, delimiter: str, strict: bool = False) -> list[str]:
-    old = csv.field_size_limit(_csv_max_field())
-    try:
-        return next(csv.reader([line], delimiter=delimiter, strict=strict), [])
-    finally:
-        csv.field_size_limit(old)
+def _quoted_whole(cell: str) -> bool:
+    return len(cell) >= 2 and cell[0] == cell[-1] == '"'
+
+
+def _parse_line(line: str, delimiter: str) -> list[str]:
+    with _no_field_limit():
+        return next(csv.reader([line], delimiter=delimiter), [])
 
 
 def _sniff(first: str, spec: str) -> str:
@@ -808,13 +825,12 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
     if text is None:
         yield Entry(text=None, source=str(path), locator="file", error=err)
         return
-    encoding = _file_encoding(path, opts)
     line_starts: list[int] = []
 
     def line_of(offset: int) -> int:
         """The 1-based line of a character offset (line starts found once, when a bad byte first needs them)."""
         if not line_starts:
-            line_starts.extend([0] + [m.end() for m in _LINE_END.finditer(text)])
+            line_starts.extend(_line_starts(text))
         return bisect.bisect_right(line_starts, offset)
 
     sections: list[tuple[str | None, int, int, int]] = []  # date, heading line, start, end
@@ -856,7 +872,7 @@ def read_text_journal(path: Path, opts: ReadOptions) -> Iterator[Entry]:
         index += 1
         entry = Entry(text=text[s:e], date=date, source=str(path), locator=f"line {line}",
                       id=f"{path.stem}#{index}", extra={"offset": s})
-        yield _bad_byte(entry, encoding, lambda i, s=s: f"line {line_of(s + i)}")
+        yield _bad_byte(entry, path, opts, lambda i, s=s: f"line {line_of(s + i)}")
     if index == 0:  # only headings, a title or front matter: still a row, so the file is not lost
         yield Entry(text=None, source=str(path), locator="file",
                     error=f"{path}: no entry text (only date headings, a title or front matter)")

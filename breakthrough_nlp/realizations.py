@@ -42,6 +42,7 @@ researcher can see why something was *not* marked.
 # install validates registered functions' signatures from real annotations, not strings.
 
 import json
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,21 +140,22 @@ def boundary_options(group: Sequence[Span]) -> list[tuple[int, int]]:
     return opts or [(first.start, last.end)]
 
 
-_NEAR_INDEX: dict[int, tuple[list[Modifier], np.ndarray, np.ndarray, int]] = {}
+_NEAR_INDEX: "weakref.WeakKeyDictionary[Doc, tuple[list[Modifier], np.ndarray, np.ndarray, int]]" = (
+    weakref.WeakKeyDictionary())
 
 
-def _near(mods: list[Modifier], start: int, end: int) -> list[Modifier]:
-    """The modifiers, in their order, that can bear on the unit [start, end) in ``_context_reason``:
-    those starting after ``start - 3 - longest`` and at most at ``end + 1``. A long text has
-    thousands of modifiers; scanning all of them for every sentence made it quadratic."""
+def _near(doc: Doc, mods: list[Modifier], start: int, end: int) -> list[Modifier]:
+    """The modifiers of ``doc``, in their order, that can bear on the unit [start, end) in
+    ``_context_reason``: those starting after ``start - 3 - longest`` and at most at ``end + 1``.
+    A long text has thousands of modifiers; scanning all of them for every sentence made it
+    quadratic. The index is kept per doc and set of modifiers, as ``features._scope_index`` does."""
     if len(mods) < 32:
         return mods
-    hit = _NEAR_INDEX.get(id(mods))
+    hit = _NEAR_INDEX.get(doc)
     if hit is None or hit[0] is not mods:
         order = np.argsort([m.start for m in mods], kind="stable")
-        hit = (mods, np.asarray([mods[i].start for i in order]), order, max(m.end - m.start for m in mods))
-        _NEAR_INDEX.clear()  # one text at a time: keep no old lists alive
-        _NEAR_INDEX[id(mods)] = hit
+        hit = _NEAR_INDEX[doc] = (mods, np.asarray([mods[i].start for i in order]), order,
+                                  max(m.end - m.start for m in mods))
     _, starts, order, longest = hit
     lo = np.searchsorted(starts, start - 3 - longest, side="right")
     hi = np.searchsorted(starts, end + 1, side="right")
@@ -250,7 +252,7 @@ class RealizationMarker:
         if not mods:
             return None
         anchors = token_info(doc).cue_positions(start, end).tolist() or [start]
-        for m in _near(mods, start, end):
+        for m in _near(doc, mods, start, end):
             if m.category == "ASKED":
                 # A question: the unit ends at (or right before) the question mark.
                 if m.scope_start <= start and m.start >= end - 1 and m.start <= end + 1:

@@ -93,12 +93,6 @@ def _date_str(value: Any) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _link_text(e: Any) -> Any:
-    """An entry's id, or its position when it has none (an empty cell read back as NaN or "")."""
-    ident = e["id"]
-    return e["entry_index"] if ident is None or (isinstance(ident, float) and pd.isna(ident)) or ident == "" else ident
-
-
 def _anchor(entry_index: Any) -> str:
     return f"e-{int(entry_index)}"
 
@@ -149,7 +143,7 @@ def _breakthrough_table(tl: Timeline, by_index: pd.DataFrame) -> str:
         row = by_index.loc[e["entry_index"]]
         probs = "".join(f'<td class="num">{e[f"p_{lab}"]:.2f}</td>' for lab in LABELS)
         rows.append(f"<tr><td>{_date_str(e['date'])}</td><td>{_e(e['writer'])}</td>"
-                    f'<td><a href="#{_anchor(e["entry_index"])}">{_e(_link_text(e))}</a></td>'
+                    f'<td><a href="#{_anchor(e["entry_index"])}">{_e(e["id"]) or _e(e["entry_index"])}</a></td>'
                     f"<td>{_chips(e['labels'])}</td>{probs}<td>{_best_realization(row['realizations'])}</td></tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

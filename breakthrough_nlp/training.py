@@ -418,19 +418,7 @@ def check_training_data(train: list[Record], dev: list[Record], cfg: TrainConfig
             f"found only {next(iter(span_labels))!r}"
         )
     if cfg.threshold_data == "train+dev":
-        Y = label_matrix(train)
-        for fit_idx, pred_idx in _writer_splits(train, range(len(train))):
-            thin = [f"{label} ({int(n)})" for label, n in zip(LABELS, Y[fit_idx].sum(axis=0)) if n < k]
-            if thin:
-                held = sorted({train[i].author or train[i].id for i in pred_idx})
-                raise ValueError(
-                    f"threshold_data='train+dev' scores the training entries by models that never saw their writer, "
-                    f"and each of those needs every label in at least {k} entries; without the writer(s) "
-                    f"{', '.join(map(str, held[:5]))}{' ...' if len(held) > 5 else ''} there are too few: "
-                    f"{', '.join(thin)}. Label more entries or writers, or tune thresholds on dev alone: "
-                    "`breakthrough-nlp train ... --config '{\"threshold_data\": \"dev\"}'` or "
-                    "TrainConfig(threshold_data=\"dev\")"
-                )
+        _require_full_writer_folds(train, label_matrix(train), k)
     if len({r.author or r.id for r in train}) < 2:
         warnings.warn(
             "the training split has one writer: held-out scores for threshold tuning are grouped by entry instead "
@@ -692,13 +680,28 @@ def _cross_fitted_scores(records: list[Record], t: SpanTargets, cfg: TrainConfig
     return scores
 
 
+def _require_full_writer_folds(records: list[Record], Y: np.ndarray, k: int) -> None:
+    """Refuse writer folds in which a label has fewer than ``k`` entries outside the held-out writers
+    (a categorizer fitted there cannot be calibrated), naming the label, the writers and the way out."""
+    for fit_idx, pred_idx in _writer_splits(records, range(len(records))):
+        thin = [f"{label} ({int(n)})" for label, n in zip(LABELS, Y[fit_idx].sum(axis=0)) if n < k]
+        if thin:
+            held = sorted({records[i].author or records[i].id for i in pred_idx})
+            raise ValueError(
+                f"threshold_data='train+dev' scores the training entries by models that never saw their writer, "
+                f"and each of those needs every label in at least {k} entries; without the writer(s) "
+                f"{', '.join(map(str, held[:5]))}{' ...' if len(held) > 5 else ''} there are too few: "
+                f"{', '.join(thin)}. Label more entries or writers, or tune thresholds on dev alone: "
+                "`breakthrough-nlp train ... --config '{\"threshold_data\": \"dev\"}'` or "
+                "TrainConfig(threshold_data=\"dev\")"
+            )
+
+
 def _cross_fitted_categories(records: list[Record], docs: list[Doc], Y: np.ndarray, cfg: TrainConfig) -> np.ndarray:
-    """Entry probabilities for the training docs, each from a categorizer that never saw its writer."""
+    """Entry probabilities for the training docs, each from a categorizer that never saw its writer
+    (check_training_data made sure every writer fold can be fitted: :func:`_require_full_writer_folds`)."""
     P = np.zeros(Y.shape, dtype=float)
     for fit_idx, pred_idx in _writer_splits(records, range(len(records))):
-        if (Y[fit_idx].sum(axis=0) < cfg.calibration_folds).any():
-            raise ValueError("threshold_data='train+dev' needs every label in at least "
-                             f"{cfg.calibration_folds} entries of each writer fold")
         model = make_categorizer_model(cfg).fit([docs[k] for k in fit_idx], Y[fit_idx])
         P[pred_idx] = np.column_stack([p[:, 1] for p in model.predict_proba([docs[k] for k in pred_idx])])
     return P

@@ -177,11 +177,11 @@ def highlight_html(text: str, realizations: Iterable[Mapping[str, Any]], *, inli
         if end <= start:
             continue
         label = css_label(r.get("label"))
-        score = r.get("score")
         try:
-            title = f"{label} {float(score):.2f}" if score is not None and float(score) == float(score) else label
-        except (TypeError, ValueError):  # a score that is not a number (a hand-edited table): the label alone
-            title = label
+            score = float(r.get("score"))  # type: ignore[arg-type]  # None and strings are caught
+        except (TypeError, ValueError):  # none, or not a number (a hand-edited table): the label alone
+            score = float("nan")
+        title = f"{label} {score:.2f}" if score == score else label
         style = (f' style="background:{COLORS[label]}40;box-shadow:0 2px 0 {COLORS[label]};border-radius:.2rem"'
                  if inline_style else "")
         out.append(html.escape(text[pos:start]))
